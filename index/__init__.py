@@ -1,0 +1,1 @@
+"""Indexing: the text analyzer, BM25 and dense indexes, and the on-disk store."""

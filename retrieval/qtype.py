@@ -1,0 +1,170 @@
+"""Question typing and the small facts an answer extractor needs from a question.
+
+``classify`` returns one of ``number | which-region | date | list | fact | which-doc`` for
+Chinese (simplified or traditional), English and mixed questions. It is rule based: the
+question words of each type are few and stable in both languages.
+
+>>> classify("哪个省份将技术合同成交额的目标设定为500亿元?")
+'which-region'
+>>> classify("How many high-tech enterprises did Zhejiang certify in 2020?")
+'number'
+>>> asked_count("浙江重点打造的三大科创高地是哪三个?")
+3
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.sentences import fold
+
+TYPES = ("number", "which-region", "date", "list", "fact", "which-doc")
+
+# Province-level divisions: short form → (full form, English). Short forms follow DocMeta.region.
+PROVINCES: dict[str, tuple[str, str]] = {
+    "北京": ("北京市", "Beijing"), "天津": ("天津市", "Tianjin"), "上海": ("上海市", "Shanghai"),
+    "重庆": ("重庆市", "Chongqing"), "河北": ("河北省", "Hebei"), "山西": ("山西省", "Shanxi"),
+    "辽宁": ("辽宁省", "Liaoning"), "吉林": ("吉林省", "Jilin"), "黑龙江": ("黑龙江省", "Heilongjiang"),
+    "江苏": ("江苏省", "Jiangsu"), "浙江": ("浙江省", "Zhejiang"), "安徽": ("安徽省", "Anhui"),
+    "福建": ("福建省", "Fujian"), "江西": ("江西省", "Jiangxi"), "山东": ("山东省", "Shandong"),
+    "河南": ("河南省", "Henan"), "湖北": ("湖北省", "Hubei"), "湖南": ("湖南省", "Hunan"),
+    "广东": ("广东省", "Guangdong"), "海南": ("海南省", "Hainan"), "四川": ("四川省", "Sichuan"),
+    "贵州": ("贵州省", "Guizhou"), "云南": ("云南省", "Yunnan"), "陕西": ("陕西省", "Shaanxi"),
+    "甘肃": ("甘肃省", "Gansu"), "青海": ("青海省", "Qinghai"), "台湾": ("台湾省", "Taiwan"),
+    "内蒙古": ("内蒙古自治区", "Inner Mongolia"), "广西": ("广西壮族自治区", "Guangxi"),
+    "西藏": ("西藏自治区", "Tibet"), "宁夏": ("宁夏回族自治区", "Ningxia"),
+    "新疆": ("新疆维吾尔自治区", "Xinjiang"), "香港": ("香港特别行政区", "Hong Kong"),
+    "澳门": ("澳门特别行政区", "Macao"),
+}
+_EN_TO_REGION = {en.lower(): short for short, (_, en) in PROVINCES.items()}
+_EN_TO_REGION.update({"shaanxi": "陕西", "inner mongolia": "内蒙古", "macau": "澳门"})
+
+_CN_NUM = "零〇一二两三四五六七八九十百"
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+_WHICH_DOC = re.compile(r"哪(份|篇|个)(文件|文档|通知|报告|讲话|政策)|which (document|file|report|notice|policy)", re.I)
+_REGION_ZH = re.compile(r"(哪|什么|何)(个|一个)?(省份|省|自治区|直辖市|地区|城市|市|地级市)(?![^，,。?？]{0,4}(分别|和))")
+_REGION_EN = re.compile(r"\bwhich (province|region|city|municipality)(?!s)|\bwhat (province|city)\b", re.I)
+_DATE_ZH = re.compile(r"(哪|几)(一)?(天|日)|什么(时候|日期|时间)|何时|哪(一)?年(?!度)|日期|起止|年份|哪个月|几月")
+_DATE_EN = re.compile(r"\b(what|which) (date|day|year|month)\b|\bwhen\b|\bon what date\b|\bdate\b", re.I)
+_NUMBER_ZH = re.compile(r"多少|多大|几(个|家|项|名|人|倍|成|批|所|次|座|种)|第几|排(名|第)|比重|占比|强度|增幅|增速|(百分)比")
+_NUMBER_EN = re.compile(r"\bhow (many|much)\b|\bwhat (share|percentage|proportion|amount|value|level|ratio|rank)|"
+                        r"\bwhat was the (value|amount|total|number)|\bwhat (is|was) the (number|total)", re.I)
+_LIST_ZH = re.compile(r"哪(几|些|两|三|四|五|六|七|八|九|十)|分别(是|为|管|指)|包括(哪|什么)|有哪|哪[^?？]{0,6}大")
+_LIST_EN = re.compile(r"\bwhich (two|three|four|five|six|seven)\b|\bwhat are (the )?\b|\bname (the|which)\b|"
+                      r"\bnames which\b|\blist\b", re.I)
+
+
+def _is_english(q: str) -> bool:
+    latin = len(re.findall(r"[A-Za-z]", q))
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", q))
+    return latin > cjk
+
+
+def classify(question: str) -> str:
+    """Type of the answer a question asks for (see ``TYPES``)."""
+    q = fold(question)
+    if _WHICH_DOC.search(q):
+        return "which-doc"
+    # "which two provinces" asks for a list of regions, not one region.
+    if re.search(r"which (two|three|four|five) (provinces|regions|cities)", q, re.I) or re.search(
+        r"哪(两|三|四|五|几|些)(个)?(省|市|地|城)", q
+    ):
+        return "list"
+    if _REGION_ZH.search(q) or _REGION_EN.search(q):
+        return "which-region"
+    if _LIST_ZH.search(q) or _LIST_EN.search(q):
+        return "list"
+    if _DATE_ZH.search(q) or _DATE_EN.search(q):
+        # "多少年" / "how many years" ask for a count.
+        if re.search(r"多少年|how many years", q, re.I):
+            return "number"
+        return "date"
+    if _NUMBER_ZH.search(q) or _NUMBER_EN.search(q):
+        return "number"
+    return "fact"
+
+
+def asked_count(question: str) -> int | None:
+    """The number of items a list question asks for: 哪三个 / 三大 / 5个倍增 / which two."""
+    q = fold(question)
+    m = re.search(rf"哪([{_CN_NUM}\d]+)[个项家大种所条方位]?", q) or re.search(
+        rf"([{_CN_NUM}\d]+)(个|项|家|大|种|所|条)(?=[^，,。?？]{{0,10}}(分别|是哪|哪|包括))", q
+    ) or re.search(rf"([{_CN_NUM}\d]+)(大)", q)
+    if m:
+        return cn_int(m.group(1))
+    m = re.search(r"\b(two|three|four|five|six|seven|eight|nine|ten)\b", q, re.I)
+    if m and _is_english(q):
+        return _EN_NUM[m.group(1).lower()]
+    return None
+
+
+def cn_int(s: str) -> int | None:
+    """Small Chinese or Arabic integer → int (一 … 九十九); None when not one."""
+    if s.isdigit():
+        return int(s)
+    if not s or any(ch not in _CN_NUM for ch in s):
+        return None
+    if s == "十":
+        return 10
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return (_CN_DIGIT.get(a, 1) if a else 1) * 10 + (_CN_DIGIT.get(b, 0) if b else 0)
+    if len(s) == 1:
+        return _CN_DIGIT.get(s)
+    return None
+
+
+def asks_city(question: str) -> bool:
+    q = fold(question)
+    return bool(re.search(r"哪(个|一个)?(城市|市|地级市)|which (city|municipality)|what city", q, re.I))
+
+
+def is_english(question: str) -> bool:
+    return _is_english(question)
+
+
+def question_regions(question: str) -> tuple[str, ...]:
+    """Province-level regions a question names (short forms), in Chinese or English."""
+    q = fold(question)
+    found: list[str] = []
+    for short in PROVINCES:
+        if short in q and short not in found:
+            found.append(short)
+    if "龙江" in q and "黑龙江" not in found and "黑龙江" not in q:
+        found.append("黑龙江")  # 龙江 is the common short name of Heilongjiang
+    for en, short in _EN_TO_REGION.items():
+        if re.search(rf"\b{en}\b", q) and short not in found:
+            found.append(short)
+    return tuple(found)
+
+
+def question_periods(question: str) -> tuple[str, ...]:
+    """Years (``2025``) and plan periods (``十四五``) a question names, as strings."""
+    q = fold(question)
+    out: list[str] = []
+    for m in re.finditer(r"(?<!\d)((?:19|20)\d\d)(?!\d)", q):
+        out.append(m.group(1))
+    for m in re.finditer(r"(十[一二三四五六七八九]五)", q):
+        out.append(m.group(1))
+    m = re.search(r"\b(\d+)(st|nd|rd|th) five-year plan", q, re.I)
+    if m:
+        n = int(m.group(1))
+        names = {13: "十三五", 14: "十四五", 15: "十五五"}
+        if n in names:
+            out.append(names[n])
+    return tuple(dict.fromkeys(out))
+
+
+# Plan periods and their years: a question about "十四五" accepts a figure stated "by 2025".
+PERIOD_YEARS = {"十二五": range(2011, 2016), "十三五": range(2016, 2021), "十四五": range(2021, 2026),
+                "十五五": range(2026, 2031)}
+
+
+def english_region(short: str) -> str:
+    return PROVINCES.get(short, ("", ""))[1]
+
+
+def full_region(short: str) -> str:
+    return PROVINCES.get(short, (short, ""))[0]

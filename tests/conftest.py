@@ -1,0 +1,44 @@
+"""Shared fixtures: one index over data/samples per test session (dense encoding is the slow step)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+SAMPLES = ROOT / "data" / "samples"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def sample_cfg(tmp_path_factory):
+    from config import Config
+
+    # A vector cache shared across test sessions on one machine keeps re-runs fast;
+    # CI starts clean and encodes the samples once (about a minute and a half).
+    index_dir = tmp_path_factory.mktemp("index")
+    cache = Path(os.environ.get("POLICYQA_TEST_CACHE", ROOT / "var" / "test-cache"))
+    cache.mkdir(parents=True, exist_ok=True)
+    (index_dir / "cache").symlink_to(cache, target_is_directory=True)
+    return Config().with_(index_dir=index_dir)
+
+
+@pytest.fixture(scope="session")
+def sample_build(sample_cfg):
+    from index.build import build_index
+
+    return build_index([SAMPLES], sample_cfg)
+
+
+@pytest.fixture(scope="session")
+def sample_qa(sample_cfg, sample_build):
+    from retrieval.engine import PolicyQA
+
+    return PolicyQA.open(sample_cfg)

@@ -1,0 +1,261 @@
+"""Answer extraction on hand-written passages (no retriever, no analyzer: a bigram stand-in tokenizer)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ingest.types import Chunk, DocMeta
+from retrieval.answer import extract_answer
+from retrieval.qtype import asked_count, classify, question_periods, question_regions
+from retrieval.sentences import fold, split_sentences
+from retrieval.types import NOT_FOUND, Hit
+
+
+def tok(s: str) -> list[str]:
+    s = fold(s)
+    out = re.findall(r"[a-z]+|\d+(?:\.\d+)?", s)
+    for run in re.findall(r"[\u4e00-\u9fff]+", s):
+        out.extend(run[i : i + 2] for i in range(len(run) - 1)) if len(run) > 1 else out.append(run)
+    return out
+
+
+def norm(s: str) -> str:
+    return fold(s)
+
+
+# Each document: (doc text, meta). Passages are cut from a document with a prefix so that chunk
+# offsets are not zero and citation offsets can be checked against the document text.
+PREFIX = "目录\n一、总体要求\n"
+DOCS = {
+    "plan.txt": (
+        PREFIX + "到2025年,全省技术合同成交额突破500亿元,高新技术企业数量达到5000家。"
+        "到2026年,全省技术合同成交额达到550亿元,高新技术企业数量突破6000家。\n"
+        "实施科技型企业三年行动计划(2024—2026年)。本计划自2024年3月1日起施行。",
+        DocMeta(title="某省科技振兴行动计划", region="黑龙江", date="2024-02-20", year=2024),
+    ),
+    "report.txt": (
+        PREFIX + "全省研发投入连续5年下降的态势得到扭转,研发经费增长13%以上,占GDP比重达2.9%。"
+        "重点打造数字经济、生物医药、高端装备三大产业集群。"
+        "全市新增高新技术企业X家,总数达到X家。"
+        "省科技厅党组书记、厅长王建国作工作报告。"
+        "把科技成果转化作为“一号工程”来抓。"
+        "评价指标总数由48个减少到10个。",
+        DocMeta(title="2021年全省科技工作会议报告", region="浙江", date="2021-03-05", year=2021),
+    ),
+}
+
+
+def make_hits(*names_and_ranges: tuple[str, int, int]) -> list[Hit]:
+    hits = []
+    for r, (name, a, b) in enumerate(names_and_ranges):
+        text, meta = DOCS[name]
+        hits.append(Hit(Chunk(name, r, a, b, text[a:b]), name, meta, score=1.0 / (r + 1), rank=r + 1))
+    return hits
+
+
+def whole(name: str) -> tuple[str, int, int]:
+    text = DOCS[name][0]
+    return (name, len(PREFIX), len(text))
+
+
+def ask(q: str, hits, **kw):
+    return extract_answer(q, hits, tokenize=tok, normalize=norm, **kw)
+
+
+def check_offsets(ans) -> None:
+    """Every citation's spans point at exact document text; the answer span holds the answer."""
+    for c in ans.citations:
+        doc = DOCS[c.hit.doc_name][0]
+        assert doc[c.hit.chunk.start : c.hit.chunk.end] == c.hit.chunk.text
+        if c.sentence_span:
+            a, b = c.sentence_span
+            assert c.hit.chunk.start <= a < b <= c.hit.chunk.end
+            assert doc[a:b] in c.hit.chunk.text
+    first = ans.citations[0]
+    if first.answer_span and ans.answer_type in ("number", "date", "list", "fact"):
+        a, b = first.answer_span
+        span = doc_text(first)[a:b]
+        if ans.answer_type == "list":
+            assert all(item in span for item in ans.answer.split("、"))
+        else:
+            assert span in ans.answer
+
+
+def doc_text(c) -> str:
+    return DOCS[c.hit.doc_name][0]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("到2025年全省技术合同成交额的目标是多少?", "500亿元"),
+        ("到2026年技术合同成交额要达到多少?", "550亿元"),
+        ("到2026年高新技术企业数量力争突破多少家?", "6000家"),
+        ("到2025年高新技术企业数量达到多少家?", "5000家"),
+    ],
+)
+def test_number_metric_and_year(question, expected):
+    ans = ask(question, make_hits(whole("plan.txt"), whole("report.txt")))
+    assert not ans.abstained
+    assert ans.answer == expected
+    assert ans.answer_type == "number"
+    check_offsets(ans)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("研发经费占GDP比重达到多少?", "2.9%"),
+        ("研发经费增长多少?", "13%以上"),
+        ("评价指标精简成了多少个?", "10个"),
+    ],
+)
+def test_number_local_cues(question, expected):
+    ans = ask(question, make_hits(whole("report.txt")))
+    assert ans.answer == expected
+
+
+def test_number_for_other_year_abstains():
+    # The passages state figures for 2025 and 2026 only.
+    ans = ask("2023年全省技术合同成交额是多少?", make_hits(whole("plan.txt")))
+    assert ans.abstained and ans.answer == NOT_FOUND
+
+
+def test_which_region_from_metadata():
+    hits = make_hits(whole("plan.txt"), whole("report.txt"))
+    ans = ask("哪个省份扭转了研发投入连续5年下降的态势?", hits)
+    assert ans.answer_type == "which-region"
+    assert ans.answer == "浙江省"
+    assert ans.citations[0].hit.doc_name == "report.txt"
+    en = ask("Which province reversed the five-year decline of R&D investment?", hits,
+             expansions=["研发投入", "下降", "扭转"])
+    assert en.answer == "浙江省 (Zhejiang)"
+
+
+def test_list_with_count():
+    ans = ask("重点打造的三大产业集群是哪三个?", make_hits(whole("report.txt")))
+    assert ans.answer_type == "list"
+    for item in ("数字经济", "生物医药", "高端装备"):
+        assert item in ans.answer
+    assert ans.answer == "数字经济、生物医药、高端装备"
+    check_offsets(ans)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("本计划从哪一天起施行?", "2024年3月1日"),
+        ("科技型企业三年行动计划的起止年份是?", "2024—2026年"),
+    ],
+)
+def test_dates(question, expected):
+    ans = ask(question, make_hits(whole("plan.txt")))
+    assert ans.answer_type == "date"
+    assert ans.answer == expected
+    check_offsets(ans)
+
+
+def test_masked_figure_abstains():
+    ans = ask("全市新增高新技术企业多少家?", make_hits(whole("report.txt")))
+    assert ans.abstained and ans.answer == NOT_FOUND
+
+
+@pytest.mark.parametrize("question", ["南极洲的企鹅数量是多少只?", "How many penguins live in Antarctica?"])
+def test_unrelated_question_abstains(question):
+    ans = ask(question, make_hits(whole("plan.txt"), whole("report.txt")))
+    assert ans.abstained
+
+
+def test_other_region_abstains():
+    ans = ask("江苏省到2026年技术合同成交额要达到多少?", make_hits(whole("plan.txt")))
+    assert ans.abstained
+
+
+def test_english_question_with_expansions():
+    hits = make_hits(whole("plan.txt"), whole("report.txt"))
+    ans = ask("How much technology contract turnover should the province reach by 2026?", hits,
+              expansions=["技术合同", "成交额"])
+    assert not ans.abstained
+    assert ans.answer == "550亿元 (55 billion yuan)"
+    assert ans.english == "55 billion yuan"
+    check_offsets(ans)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("在全省科技工作会议上作工作报告的厅长是谁?", "王建国"),
+        ("把什么作为“一号工程”来抓?", "科技成果转化"),
+    ],
+)
+def test_fact_short_span(question, expected):
+    ans = ask(question, make_hits(whole("report.txt")))
+    assert ans.answer == expected
+    check_offsets(ans)
+
+
+def test_citations_numbered_and_exact():
+    hits = make_hits(("report.txt", len(PREFIX), len(PREFIX) + 60), whole("plan.txt"))
+    ans = ask("到2026年技术合同成交额要达到多少?", hits)
+    assert [c.n for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+    first = ans.citations[0]
+    assert first.hit.doc_name == "plan.txt"
+    a, b = first.answer_span
+    assert DOCS["plan.txt"][0][a:b] == "550亿元"
+    s, e = first.sentence_span
+    assert "550亿元" in DOCS["plan.txt"][0][s:e]
+    assert 0.0 <= ans.confidence <= 1.0
+
+
+def test_no_hits_and_empty_question():
+    assert ask("技术合同成交额是多少?", []).abstained
+    with pytest.raises(ValueError):
+        ask("  ", [])
+
+
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        ("哪个省份将技术合同成交额目标设定为500亿元?", "which-region"),
+        ("哪個省份把研發投入列為重點?", "which-region"),
+        ("到2026年技术合同成交额要达到多少?", "number"),
+        ("评价指标精简成了多少个?", "number"),
+        ("该市上一年技术合同成交额在全省排第几?", "number"),
+        ("三年行动计划的起止年份是?", "date"),
+        ("这份文件是哪天发布的?", "date"),
+        ("浙江重点打造的三大科创高地是哪三个?", "list"),
+        ("哪两个地级市参加了会商?", "list"),
+        ("作工作报告的厅长是谁?", "fact"),
+        ("这个计划叫什么名字?", "fact"),
+        ("Which province aims to build a new highland?", "which-region"),
+        ("How many foreign experts were brought in?", "number"),
+        ("How much R&D investment did enterprises make?", "number"),
+        ("On what date was the conference held?", "date"),
+        ("When was the plan issued?", "date"),
+        ("Which two provinces target 5,000 enterprises?", "list"),
+        ("What are the two full coverages?", "list"),
+        ("Who convened the meeting?", "fact"),
+        ("How many 高新技术企业 did Zhejiang certify?", "number"),
+        ("Which province plans R&D经费投入年均增幅20%?", "which-region"),
+        ("哪份文件提出了科技振兴行动计划?", "which-doc"),
+    ],
+)
+def test_classify(question, qtype):
+    assert classify(question) == qtype
+
+
+def test_question_analysis():
+    assert asked_count("分别是哪三个?") == 3
+    assert asked_count("Which two cities were listed?") == 2
+    assert question_regions("How many enterprises did Jiangsu certify?") == ("江苏",)
+    assert question_regions("黑龍江省的目標") == ("黑龙江",)
+    assert question_periods("按照“十四五”目标,到2025年") == ("2025", "十四五")
+
+
+def test_split_sentences_offsets():
+    text = "  一是加强平台建设。二是培育企业；\n三是优化环境!"
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == ["一是加强平台建设。", "二是培育企业；", "三是优化环境!"]
+    assert len(fold("黑龍江省ＡＢ")) == len("黑龍江省ＡＢ")
