@@ -5,7 +5,7 @@ recorded in the index manifest; opening an index whose recorded settings differ
 from the current ones raises an error that says to rebuild. Settings that only
 change how a query is *answered* (fusion, k, expansion) can differ per call.
 
-Environment overrides: ``POLICYQA_INDEX_DIR``, ``POLICYQA_ENCODER`` and
+Environment overrides: ``POLICYQA_INDEX_DIR``, ``POLICYQA_VECTOR_CACHE``, ``POLICYQA_ENCODER`` and
 ``POLICYQA_ENCODER_MODEL`` (see README).
 """
 
@@ -26,13 +26,17 @@ class ChunkerConfig:
     size: int = 400  # target characters per chunk (300–500 works well for policy prose)
     overlap: int = 50  # characters shared by consecutive chunks of one long section
     min_size: int = 40  # shorter trailing pieces merge into their neighbour
+    strategy: str = "structure"  # "structure" (headings, sentences) | "fixed" (plain windows: the naive baseline)
+    context_prefix: bool = True  # prepend title, region and section path to what is indexed (not stored)
 
 
 @dataclass(frozen=True)
 class AnalyzerConfig:
     """The one text analyzer used at index and at query time (index/analyzer.py)."""
 
-    opencc: str = "tw2sp"  # traditional → simplified incl. Taiwan phrases; "" disables
+    # traditional → simplified with Taiwan phrases (數位→数字, 最佳化→优化), filtered so that mainland words such as
+    # 建立, 执行, 核心 are never rewritten (data/opencc/); "tw2sp.json" = stock OpenCC table; "" disables
+    opencc: str = "tw2sp"
     tokenizer: str = "rjieba"  # "rjieba" (Rust, ~28× faster) or "jieba" (same dictionary)
     bigrams: bool = True  # add CJK character bigrams to jieba words (+0.03–0.04 MRR measured)
     stopwords: bool = True
@@ -64,6 +68,7 @@ class RetrievalConfig:
     region_boost: float = 0.15  # added to the fused score of hits whose region the query names
     year_boost: float = 0.05
     abstain_threshold: float = 0.35  # answer confidence below this → "not found"
+    answer: str = "extractive"  # "extractive" (typed span extraction) | "naive" (best-overlap sentence baseline)
 
 
 @dataclass(frozen=True)
@@ -79,10 +84,19 @@ class Config:
     )
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     keep_versions: int = 2  # index versions kept on disk after a successful build
+    # Dense vectors by (encoder, text hash); shared by index versions and, when set, by several indexes.
+    vector_cache: Path | None = field(
+        default_factory=lambda: Path(p) if (p := os.environ.get("POLICYQA_VECTOR_CACHE")) else None
+    )
+
+    @property
+    def vector_cache_path(self) -> Path:
+        return self.vector_cache or Path(self.index_dir) / "cache" / "vectors.sqlite"
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["index_dir"] = str(self.index_dir)
+        d["vector_cache"] = str(self.vector_cache_path)
         return d
 
     def with_(self, **kw) -> Config:

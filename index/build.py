@@ -63,9 +63,11 @@ class BuildReport:
         }
 
 
-def indexed_text(doc: Document, chunk: Chunk) -> str:
+def indexed_text(doc: Document, chunk: Chunk, context: bool = True) -> str:
     """What is tokenized and embedded for a chunk: title, region and section path
     prepended (not stored), so a passage that never names its province still matches."""
+    if not context:
+        return chunk.text
     m = doc.meta
     place = m.region + (f" {m.city}" if m.city and m.city != m.region else "")
     head = " ".join(x for x in (m.title, place, " ".join(chunk.section)) if x)
@@ -252,7 +254,7 @@ def build_index(
             progress("chunk", i, len(doc_list))
             for c in chunk_document(d, cfg.chunker):
                 chunks.append(c)
-                texts.append(indexed_text(d, c))
+                texts.append(indexed_text(d, c, cfg.chunker.context_prefix))
         progress("chunk", len(doc_list), len(doc_list))
 
         # Sparse.
@@ -278,7 +280,7 @@ def build_index(
                 from index.vector_cache import VectorCache, encode_with_cache
                 from index.vectors import DenseIndex
 
-                cache = VectorCache(index_dir / "cache" / "vectors.sqlite")
+                cache = VectorCache(cfg.vector_cache_path)
                 try:
                     before = cache.count(encoder.name)
                     vecs = encode_with_cache(

@@ -187,6 +187,10 @@ def _split_long(text: str, start: int, end: int, cfg: ChunkerConfig, splitter) -
 def chunk_document(doc: Document, cfg: ChunkerConfig | None = None) -> list[Chunk]:
     """Cut ``doc`` into chunks; every chunk satisfies ``chunk.text == doc.text[chunk.start:chunk.end]``."""
     cfg = cfg or ChunkerConfig()
+    if cfg.strategy == "fixed":
+        return _fixed_chunks(doc, cfg)
+    if cfg.strategy != "structure":
+        raise ValueError(f"ChunkerConfig.strategy={cfg.strategy!r}: expected 'structure' or 'fixed'")
     text = doc.text
     splitter = None
     ranges: list[tuple[int, int, tuple[str, ...]]] = []
@@ -246,4 +250,35 @@ def chunk_document(doc: Document, cfg: ChunkerConfig | None = None) -> list[Chun
         chunk = Chunk(doc.doc_id, len(chunks), s, e, text[s:e], sec)
         assert chunk.text == text[chunk.start:chunk.end]
         chunks.append(chunk)
+    return chunks
+
+
+def _fixed_chunks(doc: Document, cfg: ChunkerConfig) -> list[Chunk]:
+    """Plain windows of ``cfg.size`` characters sharing ``cfg.overlap`` (the naive baseline).
+
+    No headings and no sections; windows never enter a chrome span (each chrome-free run is
+    windowed on its own) and are trimmed of surrounding blanks, so offsets stay exact.
+    """
+    if cfg.size <= 0 or not 0 <= cfg.overlap < cfg.size:
+        raise ValueError(f"fixed chunking needs size > 0 and 0 <= overlap < size (got {cfg.size}, {cfg.overlap})")
+    text = doc.text
+    runs: list[tuple[int, int]] = []
+    pos = 0
+    for s, e in sorted(doc.skip_spans):
+        if s > pos:
+            runs.append((pos, s))
+        pos = max(pos, e)
+    if pos < len(text):
+        runs.append((pos, len(text)))
+    chunks: list[Chunk] = []
+    for rs, re_ in runs:
+        start = rs
+        while start < re_:
+            end = min(start + cfg.size, re_)
+            s, e = _strip(text, start, end)
+            if s < e:
+                chunks.append(Chunk(doc.doc_id, len(chunks), s, e, text[s:e]))
+            if end >= re_:
+                break
+            start = end - cfg.overlap
     return chunks

@@ -416,7 +416,7 @@ def _number_span(question, top: list[_Sent], terms: _Terms, periods, hits) -> tu
         for a, b, txt, fit in cands:
             prox = _proximity(a, b, term_pos, f)
             per = _governing_period_score(f, a, periods, hits[s.hit].chunk.text, s.start)
-            score = s.score + 0.5 * prox + fit + per + _context_fit(f, a, b, qf)
+            score = s.score + 0.5 * prox + fit + per + _context_fit(f, a, b, qf) + _attach_fit(f, a, b, terms, qf)
             if best is None or score > best.score:
                 best = _Span(s, s.start + a, s.start + b, txt, score, _english_number(txt), conflict=per <= -0.4)
         # A masked figure ("X亿元") next to the metric in the best sentence: the text hides the answer.
@@ -467,6 +467,62 @@ def _proximity(a: int, b: int, term_pos: list[tuple[int, int, float]], f: str = 
         best[key] = max(best.get(key, 0.0), c)
     denom = sum(total.values()) or 1.0
     return min(1.0, 1.5 * sum(best.values()) / denom)
+
+
+_TARGET_WORDS = re.compile(r"目标|计划|预期|预计|力争|任务|target|goal|plan|aim")
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|增长|下降|提高|比[^，,；;。]{0,12}?(?:增长|下降|提高|减少))")
+
+
+def _attach_fit(f: str, a: int, b: int, terms: _Terms, q: str) -> float:
+    """How a figure is tied to the metric the question asks about.
+
+    * ``科技型中小企业16032家`` — a question term right before the figure (allowing 达/为/突破…)
+      is the strongest cue: the figure belongs to that metric.
+    * ``(年度目标分别为4000家、10000家)`` — figures inside a parenthetical that states a target are
+      not the actual value unless the question asks for the target.
+    * ``A…、B…分别为x、y`` — figures of a 分别 enumeration map positionally onto the metrics
+      enumerated before it; the one whose metric is a question term wins.
+    """
+    fit = 0.0
+    asks_target = bool(_TARGET_WORDS.search(q))
+    head = re.sub(r"(?:达到|达|为|突破|超过|约|共|计|累计|新增|增加|净增|增长|总数|合计)$", "", f[max(0, a - 16):a])
+    head = re.sub(r"(?:达到|达|为|突破|超过|约|共|计|累计)$", "", head)
+    attached = [t for t in terms.weights if len(t) >= 2 and not t.isdigit() and head.endswith(t)]
+    if attached:
+        fit += 0.15 + 0.05 * min(4, max(len(t) for t in attached))
+    if asks_target and _TARGET_WORDS.search(f) and not _TARGET_WORDS.search(f[max(0, a - 30):a]):
+        fit -= 0.2  # the sentence states a target elsewhere: this figure is the actual value
+    # Inside an open parenthesis?
+    open_at = max(f.rfind("(", 0, a), f.rfind("（", 0, a))
+    close_at = max(f.rfind(")", 0, a), f.rfind("）", 0, a))
+    if open_at > close_at:
+        paren = f[open_at:a]
+        if _TARGET_WORDS.search(paren):
+            fit += 0.1 if asks_target else -0.45
+        else:
+            fit -= 0.1
+    # Positional mapping of 分别 enumerations.
+    lo = max(f.rfind(c, 0, a) for c in "；;。")
+    m = None
+    for m2 in _RESPECTIVELY.finditer(f, lo + 1, a):
+        m = m2
+    if m is not None and not re.search(r"[，,；;]", f[m.end():a]):
+        items = [x for x in re.split(r"[、和]", f[m.end():]) if x]
+        idx = len(re.findall(r"[、和]", f[m.end():a]))
+        before = f[lo + 1:m.start()]
+        cut = max(before.rfind("("), before.rfind("（"))
+        before = (before[:cut] if cut >= 0 else before).rstrip("，, ")
+        heads = [x for x in re.split(r"[、，,]", before) if x.strip()]
+        n = min(len(items), len(heads))
+        if n >= 2 and idx < n:
+            heads = heads[len(heads) - n:]
+            # Which enumerated metric matches the question best (longest matching terms)?
+            match = [sum(len(t) for t in terms.weights if len(t) >= 2 and not t.isdigit() and t in h) for h in heads]
+            if match[idx] == max(match) and match.count(max(match)) == 1:
+                fit += 0.3
+            else:
+                fit -= 0.2
+    return fit
 
 
 _RATE_WORDS = ("比重", "占比", "强度", "比例", "增幅", "增速", "增长", "率")

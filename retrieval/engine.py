@@ -34,6 +34,10 @@ class PolicyQA:
         """Answer ``question`` from the indexed documents, or abstain."""
         res = self.searcher.search_full(question, k or self.cfg.retrieval.k, filters, **search_kw)
         an = self.searcher.analyzer
+        if self.cfg.retrieval.answer == "naive":  # the evaluation baseline (eval/configs.py "naive")
+            from retrieval.answer_naive import naive_answer
+
+            return naive_answer(question, res.hits, tokenize=an.tokenize)
         expansions = [t for e in res.analysis.expansions for t in e.terms] if res.analysis.expansions else []
         answer = extract_answer(
             question, res.hits, tokenize=an.tokenize, normalize=an.normalize,

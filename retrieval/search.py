@@ -89,19 +89,9 @@ class Searcher:
 
     # ------------------------------------------------------------------ search
 
-    def search(
-        self,
-        query: str,
-        k: int | None = None,
-        filters: Filters | None = None,
-        *,
-        mode: str = "hybrid",
-        fusion: str | None = None,
-        dense_weight: float | None = None,
-        expand: bool | None = None,
-    ) -> list[Hit]:
-        return self.search_full(query, k, filters, mode=mode, fusion=fusion, dense_weight=dense_weight,
-                                expand=expand).hits
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None, **kw) -> list[Hit]:
+        """Ranked hits only; keyword arguments as for ``search_full``."""
+        return self.search_full(query, k, filters, **kw).hits
 
     def search_full(
         self,

@@ -24,10 +24,8 @@ def sample_cfg(tmp_path_factory):
     # A vector cache shared across test sessions on one machine keeps re-runs fast;
     # CI starts clean and encodes the samples once (about a minute and a half).
     index_dir = tmp_path_factory.mktemp("index")
-    cache = Path(os.environ.get("POLICYQA_TEST_CACHE", ROOT / "var" / "test-cache"))
-    cache.mkdir(parents=True, exist_ok=True)
-    (index_dir / "cache").symlink_to(cache, target_is_directory=True)
-    return Config().with_(index_dir=index_dir)
+    cache = Path(os.environ.get("POLICYQA_TEST_CACHE", ROOT / "var" / "test-cache")) / "vectors.sqlite"
+    return Config().with_(index_dir=index_dir, vector_cache=cache)
 
 
 @pytest.fixture(scope="session")
