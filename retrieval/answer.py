@@ -29,8 +29,9 @@ import math
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ingest.types import Chunk
 from retrieval import qtype
 from retrieval.qtype import PERIOD_YEARS, classify
 from retrieval.sentences import fold, split_clauses, split_sentences
@@ -38,6 +39,7 @@ from retrieval.types import NOT_FOUND, Answer, Citation, Hit
 
 Tokenize = Callable[[str], list[str]]
 Normalize = Callable[[str], str]
+DocText = Callable[[str], str]
 
 # Question words carry no evidence: they are cut out of the question before it is tokenized.
 _QWORDS = re.compile(
@@ -109,18 +111,23 @@ def extract_answer(
     max_citations: int = 3,
     expansions: Sequence[str] = (),
     use_llm: bool | None = None,
+    doc_text: DocText | None = None,
 ) -> Answer:
     """Answer ``question`` from ``hits`` (best first) — extractively, or with the configured LLM.
 
     ``expansions`` are Chinese terms the retrieval layer derived from an English question; they
     count like the question's own terms. ``query_regions`` are regions the query analysis found
     (short forms); regions named in the question are added. ``use_llm``: None = when configured.
+    ``doc_text`` maps a ``doc_id`` to the document's stored text: with it the extractor also reads
+    beyond the retrieved passages — sentences of the retrieved documents that hold a figure or a
+    quoted phrase of the question, the text right after the best passage (label lines such as
+    ``配合单位：…``) and the document head (issue dates).
     """
     if not isinstance(question, str) or not question.strip():
         raise ValueError("extract_answer: the question is empty")
     hits = tuple(hits)
     extractive = _extractive(question, hits, tokenize, normalize, query_regions, abstain_threshold, max_citations,
-                             tuple(expansions))
+                             tuple(expansions), doc_text)
     if use_llm is False or not hits:
         return extractive
     from retrieval import llm  # noqa: PLC0415 - only when an endpoint may be configured
@@ -135,20 +142,28 @@ def extract_answer(
 # the extractive path
 
 
-def _extractive(question, hits, tokenize, normalize, query_regions, threshold, max_citations, expansions) -> Answer:
+def _extractive(question, hits, tokenize, normalize, query_regions, threshold, max_citations, expansions,
+                doc_text=None) -> Answer:
     qt = classify(question)
     english = qtype.is_english(question)
     if not hits:
         return _abstain(question, qt, hits)
+    orig = hits
+    n_scored = len(hits)
+    if doc_text is not None:
+        hits = hits + _anchor_hits(question, hits, doc_text)
+        n_scored = len(hits)
+        hits = hits + _context_hits(hits[:3], doc_text)
     regions = tuple(dict.fromkeys([*qtype.question_regions(question), *(fold(r) for r in query_regions)]))
     if qt == "which-region":
         regions = ()  # the region is what is asked, not a qualifier
     periods = qtype.question_periods(question)
     terms = _key_terms(question, expansions, tokenize, normalize, regions, periods, hits)
     want = qtype.asked_count(question) if qt == "list" else None
-    sents = _score_sentences(hits, terms, regions, periods, tokenize, normalize, qt, want)
+    sents = _score_sentences(hits[:n_scored], terms, regions, periods, tokenize, normalize, qt, want,
+                             _anchors(question))
     if not sents:
-        return _abstain(question, qt, hits)
+        return _abstain(question, qt, orig)
     sents.sort(key=lambda s: -s.score)
     top = sents[:8]
 
@@ -169,7 +184,7 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
     if span is None and qt in ("fact", "list"):
         span = _fact_span(question, top, terms, hits)
     if span is None or masked:
-        return _abstain(question, qt, hits, confidence=0.2 if masked else 0.1, supporting=top[0].text)
+        return _abstain(question, qt, orig, confidence=0.2 if masked else 0.1, supporting=top[0].text)
 
     best = span.sent
     rank_prior = 1.0 / (1 + 0.3 * span.sent.hit)
@@ -178,12 +193,12 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
     if regions and h.meta.region and not _region_named(regions, h, best.folded, fold(h.chunk.text),
                                                         fold(h.meta.title + " " + " ".join(h.chunk.section))):
         # The question is about another region than the document that would answer it.
-        return _abstain(question, qt, hits, confidence=min(confidence, 0.2), supporting=best.text)
+        return _abstain(question, qt, orig, confidence=min(confidence, 0.2), supporting=best.text)
     if span.conflict:
         # The figure found is stated for another year/period than the one asked.
-        return _abstain(question, qt, hits, confidence=min(confidence, 0.25), supporting=best.text)
+        return _abstain(question, qt, orig, confidence=min(confidence, 0.25), supporting=best.text)
     if confidence < threshold:
-        return _abstain(question, qt, hits, confidence=confidence, supporting=best.text)
+        return _abstain(question, qt, orig, confidence=confidence, supporting=best.text)
     answer = span.answer.strip()
     if english and span.english and span.english not in answer:
         answer = f"{answer} ({span.english})"
@@ -191,7 +206,89 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
         answer = answer[:100]
     cites = _citations(span, top, hits, max_citations)
     return Answer(question=question, answer=answer, answer_type=qt, abstained=False, confidence=confidence,
-                  supporting=best.text, citations=cites, hits=hits, method="extractive", english=span.english)
+                  supporting=best.text, citations=cites, hits=orig, method="extractive", english=span.english)
+
+
+_QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{4,30})[”\"」』’]")
+
+
+def _anchors(question: str) -> list[str]:
+    """Literal strings of the question worth finding verbatim: figures of 3+ digits and quoted Chinese phrases."""
+    q = re.sub(r"(?<=\d),(?=\d{3})", "", fold(question))
+    out = [m.group(0) for m in re.finditer(r"(?<![\d.])\d{3,}(?:\.\d+)?(?![\d])", q)
+           if not re.fullmatch(r"(19|20)\d\d", m.group(0))]
+    out += [m.group(1) for m in _QUOTED.finditer(q) if re.search(r"[\u4e00-\u9fff]{2}", m.group(1))]
+    return out
+
+
+def _anchor_rx(anc: str) -> str:
+    # Figures may be written with thousands separators (3,178) in the document.
+    return r"(?<![\d.,])" + ",?".join(map(re.escape, anc)) + r"(?!\d)" if anc[0].isdigit() else re.escape(anc)
+
+
+def _has_anchor(f: str, anc: str) -> bool:
+    return re.search(_anchor_rx(anc), f) is not None
+
+
+def _anchor_hits(question: str, hits: tuple[Hit, ...], doc_text: DocText) -> tuple[Hit, ...]:
+    """Passages of the retrieved documents that hold an anchor of the question but were not retrieved."""
+    anchors = _anchors(question)
+    if not anchors:
+        return ()
+    out: list[Hit] = []
+    seen: set[str] = set()
+    for h in hits[:10]:
+        doc_id = h.chunk.doc_id
+        if doc_id in seen:
+            continue
+        seen.add(doc_id)
+        try:
+            text = doc_text(doc_id)
+        except Exception:  # noqa: BLE001 - a missing document only means no extra context
+            continue
+        if not text:
+            continue
+        ftext = fold(text)
+        for anc in anchors:
+            for m in re.finditer(_anchor_rx(anc), ftext):
+                pos = m.start()
+                if any(x.chunk.doc_id == doc_id and x.chunk.start <= pos < x.chunk.end for x in (*hits, *out)):
+                    continue
+                a = max(0, pos - 200)
+                b = min(len(text), m.end() + 200)
+                spans = [(x + a, y + a) for x, y in split_sentences(text[a:b])]
+                inside = [k for k, (x, y) in enumerate(spans) if x <= pos < y]
+                if not inside:
+                    continue
+                k = inside[0]
+                lo, hi = spans[max(0, k - 1)][0], spans[min(len(spans) - 1, k + 1)][1]
+                if k == 0 and a > 0:
+                    lo = spans[k][0]
+                chunk = Chunk(doc_id, -1, lo, hi, text[lo:hi], h.chunk.section)
+                out.append(Hit(chunk=chunk, doc_name=h.doc_name, meta=h.meta, score=hits[-1].score,
+                               scores={"anchor": 1.0}, rank=len(hits) + len(out) + 1))
+                if len(out) >= 3:
+                    return tuple(out)
+    return tuple(out)
+
+
+def _context_hits(hits: tuple[Hit, ...], doc_text: DocText) -> tuple[Hit, ...]:
+    """The text right after each of the best passages (ordinal -2) and the head of the best document (-3)."""
+    out: list[Hit] = []
+    for j, h in enumerate(hits):
+        try:
+            text = doc_text(h.chunk.doc_id)
+        except Exception:  # noqa: BLE001
+            continue
+        if not text:
+            continue
+        a, b = h.chunk.end, min(len(text), h.chunk.end + 300)
+        if b - a > 5:
+            out.append(replace(h, chunk=Chunk(h.chunk.doc_id, -2, a, b, text[a:b], h.chunk.section)))
+        if j == 0 and h.chunk.start > 0:
+            out.append(replace(h, chunk=Chunk(h.chunk.doc_id, -3, 0, min(len(text), 500),
+                                              text[: min(len(text), 500)], ())))
+    return tuple(out)
 
 
 def _abstain(question, qt, hits, confidence: float = 0.0, supporting: str = "") -> Answer:
@@ -231,7 +328,8 @@ def _key_terms(question, expansions, tokenize, normalize, regions, periods, hits
     return _Terms(out)
 
 
-def _score_sentences(hits, terms: _Terms, regions, periods, tokenize, normalize, qt, want=None) -> list[_Sent]:
+def _score_sentences(hits, terms: _Terms, regions, periods, tokenize, normalize, qt, want=None,
+                     anchors: Sequence[str] = ()) -> list[_Sent]:
     raw: list[tuple[int, int, int, str, str, set[str]]] = []
     for i, h in enumerate(hits):
         text = h.chunk.text
@@ -295,6 +393,8 @@ def _score_sentences(hits, terms: _Terms, regions, periods, tokenize, normalize,
             bonus += 0.05
         if qt == "list" and want and any(len(c[2]) == want for c in _list_candidates(s)):
             bonus += 0.1
+        if anchors and any(_has_anchor(f, x) for x in anchors):
+            bonus += 0.3  # the sentence states the very figure / quoted phrase the question names
         if len(s) < 6:
             bonus -= 0.1
         # Long run-on sentences collect terms by chance: a mild length penalty.
@@ -487,9 +587,14 @@ def _attach_fit(f: str, a: int, b: int, terms: _Terms, q: str) -> float:
     asks_target = bool(_TARGET_WORDS.search(q))
     head = re.sub(r"(?:达到|达|为|突破|超过|约|共|计|累计|新增|增加|净增|增长|总数|合计)$", "", f[max(0, a - 16):a])
     head = re.sub(r"(?:达到|达|为|突破|超过|约|共|计|累计)$", "", head)
-    attached = [t for t in terms.weights if len(t) >= 2 and not t.isdigit() and head.endswith(t)]
-    if attached:
-        fit += 0.15 + 0.05 * min(4, max(len(t) for t in attached))
+    # Longest stretch of the question's own wording that ends right at the figure (tokenizer-independent).
+    k = 0
+    while k < len(head) and re.match(r"[\u4e00-\u9fffa-z&]", head[-(k + 1)]) and head[-(k + 1):] in q:
+        k += 1
+    # …or a key term (expansions of an English question count) that ends right there.
+    k = max([k, *(len(t) for t in terms.weights if len(t) >= 2 and not t.isdigit() and head.endswith(t))])
+    if k >= 2:
+        fit += 0.1 + 0.05 * min(k, 6)
     if asks_target and _TARGET_WORDS.search(f) and not _TARGET_WORDS.search(f[max(0, a - 30):a]):
         fit -= 0.2  # the sentence states a target elsewhere: this figure is the actual value
     # Inside an open parenthesis?
@@ -630,7 +735,9 @@ def _date_span(question, top: list[_Sent], hits) -> _Span | None:
                                  _english_date(f[m.start() : m.end()]))
     if wants_issue and (best is None or best.score < top[0].score + 0.1):
         # Issue dates sit on their own line near the title: look at the short date lines of the top passages.
-        for s in top[:3]:
+        heads = [_Sent(j, 0, 0, "", "", top[0].coverage, top[0].score - 0.05) for j, h in enumerate(hits)
+                 if h.chunk.ordinal == -3 and h.chunk.doc_id == hits[top[0].hit].chunk.doc_id]
+        for s in [*top[:3], *heads]:
             h = hits[s.hit]
             text = h.chunk.text
             for a, b in split_sentences(text):
@@ -642,7 +749,7 @@ def _date_span(question, top: list[_Sent], hits) -> _Span | None:
                     if best is None or score > best.score:
                         best = _Span(fake, a + m.start(), a + m.end(), text[a + m.start() : a + m.end()], score,
                                      _english_date(f[m.start() : m.end()]))
-        if best is None and hits[top[0].hit].meta.date:
+        if (best is None or _DATE_FULL.search(fold(best.answer)) is None) and hits[top[0].hit].meta.date:
             s = top[0]
             d = hits[s.hit].meta.date
             return _Span(s, s.start, s.end, d, s.score, _english_date(d))
@@ -706,60 +813,205 @@ def _region_span(question, top: list[_Sent], hits, english: bool) -> _Span | Non
 
 _ITEM_SEP = re.compile(r"[、，,；;]|以及|和|及|与")
 _TRIGGER = re.compile(r"分别是|分别为|包括|包含|主要有|主要是|即|[:：]")
-_ENUM = re.compile(r"(?:^|[；;。\s])(?:[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+_CN = "一二三四五六七八九十两"
+# Item markers of an enumeration spread over sentences: 一是… 二是…, (1)… (2)…, 1. … 2. …, 第一，…
+_ENUM_MARK = re.compile(rf"(?:(?<=^)|(?<=[；;。：:\s，,]))(?:[{_CN}]是|[（(][{_CN}\d]{{1,2}}[)）]|\d{{1,2}}[.、．](?!\d)|第[{_CN}][，,、])")
+_BLOCK_TRIGGER = re.compile(r"(?:即|如下|具体(?:是|为|包括)|主要(?:是|有|包括)|分别是|包括)\s*[:：]?|[:：]")
+_COUNT_SUFFIX = re.compile(rf"^[”\"」』]?\s*(?:等)?([{_CN}\d]{{1,3}})(?:个|项|大|种|类|方面|条|家|所|项目)")
+# Where a clause item's head noun phrase ends: the first figure or predicate.
+_PREDICATE = re.compile(r"\d|年均|倍增|翻番|增长|增幅|达到|达|实现|提高|提升|突破|保持|力争|超过|不低于|取得|持续|稳定|进入|居")
+_PLACE_KIND_ZH = re.compile(rf"哪(?:[{_CN}几些]|\d+)?(?:个|座)?(地级市|县级市|城市|地市|市|县|区)")
+_PLACE_KIND_EN = re.compile(r"\b(?:which|what)\b[^?]{0,30}?\b(cities|city|counties|county|districts|district)\b", re.I)
+_GENERIC_PLACES = re.compile(r"^(?:[全各该本我省地县城级][市县区]|省市|县市|市县|市区|城区|地级市|县级市|城市|地市|市地|[市县区])$")
 
 
 def _list_span(question, top: list[_Sent], terms: _Terms, hits, english: bool) -> _Span | None:
     q = fold(question)
     want = qtype.asked_count(question)
-    if re.search(r"哪(两|三|四|五|几|些)(个)?(省|地区)|which (two|three|four|five) (provinces|regions)", q, re.I):
+    if re.search(r"哪(两|三|四|五|几|些)(个)?(省|地区)|which (two|three|four|five|\d) (provinces|regions)", q, re.I):
         return _region_list(top, hits, want, english)
+    kind = _place_kind(q)
+    if kind:
+        span = _place_list(top[:6], q, kind, want)
+        if span is not None:
+            return span
     best: _Span | None = None
-    for s in top[:4]:
-        for a, b, items, base in _list_candidates(s.text):
+    for s in top[:6]:
+        cands = [(s, s.start + a, s.start + b, items, base, quoted)
+                 for a, b, items, base, quoted in _list_candidates(s.text, q)]
+        cands += _block_candidates(s, hits)
+        for src, a, b, items, base, quoted in cands:
             n = len(items)
             if n < 2:
                 continue
             fit = base
             if want:
                 fit += 0.4 if n == want else (-0.1 if n > want else -0.4)
-            items = _trim_items(items, q)
+            if not quoted:
+                items = _trim_items(items, q)
             text = "、".join(items)
             if len(text) > 100:
                 fit -= 0.5
             score = s.score + fit
             if best is None or score > best.score:
-                best = _Span(s, s.start + a, s.start + b, text, score)
+                best = _Span(src, a, b, text, score)
     if best is not None and want and best.score < top[0].score:
         return best if best.score > top[0].score - 0.3 else None
     return best
 
 
-def _list_candidates(text: str) -> list[tuple[int, int, list[str], float]]:
-    """Enumerations in a sentence: after 分别是/包括/：, runs of 、-separated items, several quoted terms."""
-    out: list[tuple[int, int, list[str], float]] = []
+def _list_candidates(text: str, q: str = "") -> list[tuple[int, int, list[str], float, bool]]:
+    """Enumerations in a sentence: after 分别是/包括/：, runs of 、-separated items, several quoted terms.
+
+    Returns ``(start, end, items, base score, quoted)``; an enumeration followed by a count that
+    equals its length (``A、B、C三大高地`` / ``A、B、C三个办法``) scores higher.
+    """
+    out: list[tuple[int, int, list[str], float, bool]] = []
     m = _TRIGGER.search(text)
     if m:
         a = m.end()
         b = len(text.rstrip("。；;！!"))
         items = _clean_items(_ITEM_SEP.split(text[a:b]))
         if items and max(len(x) for x in items) <= 30:
-            out.append((a, b, items, 0.3))
-    for m in re.finditer(r"[^、，,。；;：:\s“”\"]{1,24}(?:、[^、，,。；;：:\s“”\"]{1,24})+(?:(?:和|及|以及|与)[^、，,。；;：:\s]{1,24})?",
+            out.append((a, b, items, 0.3, False))
+    for m in re.finditer(r"[^、，,。；;：:\s]{1,24}(?:、[^、，,。；;：:\s]{1,24})+(?:(?:和|及|以及|与)[^、，,。；;：:\s]{1,24})?",
                          text):
-        items = _clean_items(re.split(r"、|以及|和|及|与", m.group(0)))
-        out.append((m.start(), m.end(), items, 0.2))
+        parts = re.split(r"、|以及|和|及|与", m.group(0))
+        base = 0.2
+        c = re.search(rf"(等)?([{_CN}\d]{{1,3}})(?:个|项|大|种|类|方面|条|家|所)(\w{{0,2}})", parts[-1])
+        if c and qtype.cn_int(c.group(2)) == len(parts):
+            base += 0.3  # 新材料三大科创高地: the text counts its own items
+            if q and len(c.group(3)) == 2 and c.group(3) in q:
+                base += 0.3  # …三个办法 for a question about 管理办法: counted as the question's noun
+        items = _clean_items(parts)
+        out.append((m.start(), m.end(), items, base, False))
     quotes = list(re.finditer(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]", text))
     if len(quotes) >= 2:
-        out.append((quotes[0].start(), quotes[-1].end(), [q.group(1) for q in quotes], 0.1))
+        base = 0.1
+        c = _COUNT_SUFFIX.match(text[quotes[-1].end():])
+        if c and qtype.cn_int(c.group(1)) == len(quotes):
+            base += 0.3
+        out.append((quotes[0].start(), quotes[-1].end(), [q.group(1) for q in quotes], base, True))
     return out
+
+
+def _block_candidates(s: _Sent, hits) -> list[tuple[_Sent, int, int, list[str], float, bool]]:
+    """Enumerations spread over several sentences of the passage: ``即：A…；B…；C…。`` or ``一是…二是…``.
+
+    Each item is the head noun phrase of its clause (up to the first figure or predicate):
+    ``技术合同成交额倍增,达到530亿元以上`` → ``技术合同成交额``. Offsets are chunk offsets.
+    """
+    text = hits[s.hit].chunk.text
+    out = []
+    # (a) a trigger in this sentence, items in the following ；-separated segments up to the 。
+    trig = None
+    for m in _BLOCK_TRIGGER.finditer(text, s.start, s.end):
+        trig = m
+    if trig is not None:
+        a = trig.end()
+        stop = re.compile(r"[。\n]").search(text, a)
+        b = stop.start() if stop else len(text)
+        segs = [(x.start(), x.end()) for x in re.finditer(r"[^；;]+", text[a:b])]
+        if len(segs) >= 2:
+            items = [_clause_head(text[a + x:a + y]) for x, y in segs]
+            items = [i for i in items if i]
+            if len(items) >= 2 and max(map(len, items)) <= 30:
+                fake = _Sent(s.hit, a, b, text[a:b], fold(text[a:b]), s.coverage, s.score)
+                out.append((fake, a, b, items, 0.35, False))
+    # (b) numbered items (一是/二是, (1)/(2)) around this sentence
+    lo, hi = max(0, s.start - 400), min(len(text), s.end + 800)
+    marks = [m for m in _ENUM_MARK.finditer(text, lo, hi)]
+    if len(marks) >= 2:
+        runs: list[list[re.Match]] = [[marks[0]]]
+        for m in marks[1:]:
+            if _mark_value(m.group(0)) == _mark_value(runs[-1][-1].group(0)) + 1:
+                runs[-1].append(m)
+            elif _mark_value(m.group(0)) == 1:
+                runs.append([m])
+        for run in runs:
+            if len(run) < 2:
+                continue
+            a, end_last = run[0].start(), run[-1].end()
+            stop = re.compile(r"[。；;\n]").search(text, end_last)
+            b = stop.start() if stop else len(text)
+            if not (a <= s.end and b >= s.start) and not (0 <= a - s.end <= 40):
+                continue  # the run is not where the best sentence is
+            items = []
+            for k, m in enumerate(run):
+                seg_end = run[k + 1].start() if k + 1 < len(run) else b
+                items.append(_clause_head(text[m.end():seg_end], enumerated=True))
+            items = [i for i in items if i]
+            if len(items) >= 2 and max(map(len, items)) <= 30:
+                fake = _Sent(s.hit, a, b, text[a:b], fold(text[a:b]), s.coverage, s.score)
+                out.append((fake, a, b, items, 0.3, False))
+    return out
+
+
+def _mark_value(mark: str) -> int:
+    digits = re.sub(rf"[^{_CN}\d]", "", mark)
+    return qtype.cn_int(digits) or 0
+
+
+def _clause_head(seg: str, enumerated: bool = False) -> str:
+    """The head of an enumerated clause: up to the first comma/colon, then the first figure/predicate."""
+    seg = _ENUM_MARK.sub("", seg.strip(), count=1) if not enumerated else seg
+    seg = re.split(r"[，,。：:；;]", seg.strip(), maxsplit=1)[0]
+    seg = re.sub(r"[（(][^)）]{0,20}[)）]", "", seg)  # 省级重点实验室(含省实验室)数量 → 省级重点实验室数量
+    m = _PREDICATE.search(seg)
+    if m and m.start() >= 2:
+        seg = seg[: m.start()]
+    return seg.strip(" 　“”\"‘’「」『』《》")
+
+
+def _place_kind(q: str) -> str | None:
+    m = _PLACE_KIND_ZH.search(q)
+    if m:
+        k = m.group(1)
+        return "县" if k == "县" else ("区" if k == "区" else "市")
+    m = _PLACE_KIND_EN.search(q)
+    if m:
+        w = m.group(1).lower()
+        return "区" if w.startswith("district") else ("县" if w.startswith("count") and "cit" not in q[m.end():m.end() + 16] else "市")
+    return None
+
+
+def _place_list(top: list[_Sent], q: str, kind: str, want: int | None) -> _Span | None:
+    """Names of places of the kind asked (``牡丹江市和绥化市`` for 哪两个地级市) in the best sentences."""
+    best: _Span | None = None
+    for s in top:
+        names: list[tuple[int, int]] = []
+        for m in re.finditer(kind, s.folded):
+            a = m.start()
+            while a > 0 and m.start() - a < 4 and re.match(r"[\u4e00-\u9fff]", s.folded[a - 1]) and not re.match(
+                    r"[与和及、将把在对以从到由向为是的等省]", s.folded[a - 1]):
+                a -= 1
+            name = s.folded[a:m.end()]
+            if (len(name) < 2 or _GENERIC_PLACES.match(name) or name in q or name[-2:] in q
+                    or re.search(r"城市$|[型级域][市县区]$", name)):
+                continue
+            if (a, m.end()) not in names and s.text[a:m.end()] not in [s.text[x:y] for x, y in names]:
+                names.append((a, m.end()))
+        if len(names) < 2:
+            continue
+        fit = 0.0
+        if want:
+            fit += 0.3 if len(names) == want else -0.2
+            names = names[:want] if len(names) > want else names
+        score = s.score + fit
+        if best is None or score > best.score:
+            a, b = names[0][0], names[-1][1]
+            best = _Span(s, s.start + a, s.start + b, "、".join(s.text[x:y] for x, y in names), score)
+    if best is not None and best.score < top[0].score - 0.3:
+        return None
+    return best
 
 
 def _clean_items(parts: Sequence[str]) -> list[str]:
     items = []
     for p in parts:
-        p = p.strip(" 　“”\"‘’「」『』《》（）()[]")
-        p = re.sub(r"(等)?[0-9一二三四五六七八九十两]+(个|项|家|大|种|所|条|方面).*$", "", p)
+        p = re.sub(r"[“”\"‘’「」『』]", "", p).strip(" 　《》（）()[]")
+        p = re.sub(r"^(?:一方面|另一方面|首先|其次|同时|此外)", "", p)
+        p = re.sub(r"(?<=\w{2})(等)?[0-9一二三四五六七八九十两]+(个|项|家|大|种|所|条|方面).*$", "", p)
         p = re.sub(r"等$", "", p)
         if p:
             items.append(p)
@@ -767,7 +1019,7 @@ def _clean_items(parts: Sequence[str]) -> list[str]:
 
 
 _LEAD_VERBS = re.compile(r"^(?:重点|着力|加快|大力|积极|全面)?(?:打造|建设|推进|新设立|设立|包括|实施|围绕|聚焦|培育|发展|"
-                         r"形成|构建|建立|是|为|有|在)")
+                         r"形成|构建|建立|制定|是|为|有|在|以|对|把|将|由)")
 
 
 def _trim_items(items: list[str], q: str) -> list[str]:
@@ -785,6 +1037,7 @@ def _trim_items(items: list[str], q: str) -> list[str]:
 
 
 def _region_list(top: list[_Sent], hits, want: int | None, english: bool) -> _Span | None:
+    """Regions of the documents whose best sentences satisfy the question (cross-document lists)."""
     regions: list[str] = []
     first = None
     for s in top:
@@ -827,6 +1080,9 @@ def _fact_span(question, top: list[_Sent], terms: _Terms, hits) -> _Span | None:
             if span:
                 return span
     span = _label_value(top, terms, hits, q)
+    if span:
+        return span
+    span = _template(top[:3], q)
     if span:
         return span
     kind = re.search(r"(?:哪|什么|which\s*)(?:所|家|个|一个)?(" + _ORG_SUFFIX + r"|高校|机构|单位|部门)", q)
@@ -892,6 +1148,38 @@ def _fact_span(question, top: list[_Sent], terms: _Terms, hits) -> _Span | None:
     if len(clause) > 60:
         return None if s.coverage < 0.5 else _Span(s, s.start + a, s.start + a + 60, clause[:60], s.score - 0.2)
     return _Span(s, s.start + a, s.start + b, clause, s.score - 0.1)
+
+
+_WH = re.compile(r"哪(?:一|几)?(?:种|个|些|类|项|家|所|位|方面)?|什么")
+
+
+def _template(top: list[_Sent], q: str) -> _Span | None:
+    """Match the question as a pattern with its wh-word as the gap: 以哪种作物为主导产业 → 以(水稻)为主导产业.
+
+    The gap may swallow the noun after the wh-word (作物), so the right context is tried from
+    several offsets; both contexts are taken from the question's own characters.
+    """
+    m = _WH.search(q)
+    if not m:
+        return None
+    left = q[max(0, m.start() - 2):m.start()]
+    left = left[-1:] if left[-1:] and re.match(r"[\u4e00-\u9fff]", left[-1:]) else ""
+    for skip in range(0, 4):
+        for k in (5, 4, 3, 2):
+            right = q[m.end() + skip:m.end() + skip + k]
+            if len(right) < k or not re.fullmatch(r"[\u4e00-\u9fff]+", right):
+                continue
+            if not left and k < 4:
+                continue
+            rx = re.escape(left) + r"([^，,。；;:：、\s]{2,12}?)" + re.escape(right)
+            for s in top:
+                for mm in re.finditer(rx, s.folded):
+                    val = mm.group(1)
+                    if val in q or _WH.search(val):
+                        continue
+                    a, b = mm.start(1), mm.end(1)
+                    return _Span(s, s.start + a, s.start + b, s.text[a:b], s.score + 0.2)
+    return None
 
 
 def _person(s: _Sent, q: str) -> _Span | None:
@@ -996,6 +1284,10 @@ def _label_value(top: list[_Sent], terms: _Terms, hits, q: str) -> _Span | None:
     for s in top[1:3]:
         if s.hit != s0.hit:
             windows.append((s, 0, s.end + 600))
+    # The stored text right after the best passage (a context hit, when the document text is available).
+    for j, h in enumerate(hits):
+        if h.chunk.ordinal == -2 and h.chunk.doc_id == hits[s0.hit].chunk.doc_id and h.chunk.start == end0:
+            windows.append((_Sent(j, 0, 0, "", "", s0.coverage, s0.score - 0.05), 0, 300))
     for t in labels:
         for s, lo, hi in windows:
             text = hits[s.hit].chunk.text

@@ -29,6 +29,11 @@ class PolicyQA:
     def search(self, query: str, k: int | None = None, filters: Filters | None = None, **kw) -> list[Hit]:
         return self.searcher.search(query, k, filters, **kw)
 
+    def _doc_text(self, doc_id: str) -> str:
+        """Stored text of a document (for reading around the retrieved passages); "" when unknown."""
+        d = self.searcher.index.doc_by_id(doc_id)
+        return d.text if d is not None else ""
+
     def ask(self, question: str, k: int | None = None, filters: Filters | None = None, *, use_llm: bool | None = None,
             **search_kw) -> Answer:
         """Answer ``question`` from the indexed documents, or abstain."""
@@ -42,6 +47,6 @@ class PolicyQA:
         answer = extract_answer(
             question, res.hits, tokenize=an.tokenize, normalize=an.normalize,
             query_regions=res.analysis.regions, abstain_threshold=self.cfg.retrieval.abstain_threshold,
-            expansions=expansions, use_llm=use_llm,
+            expansions=expansions, use_llm=use_llm, doc_text=self._doc_text,
         )
         return answer

@@ -58,8 +58,6 @@ def run(qa: PolicyQA, golds: list[dict], k: int | None, quiet: bool, calib: bool
     rows = []
     for g in golds:
         t0 = time.perf_counter()
-        if calib:
-            qa.cfg.retrieval.__dict__  # the threshold is applied below from the confidence
         ans = qa.ask(g["question"], k=k, use_llm=False)
         times.append(time.perf_counter() - t0)
         ok = is_correct(g, ans)
