@@ -1,81 +1,73 @@
-"""PolicyQA Streamlit app (thin layer over retrieval/).
+"""PolicyQA Streamlit app: a thin layer over retrieval/ and index/ (page logic lives in ui/).
 
-Run: ``make run`` (indexes data/samples if needed, then ``streamlit run app.py``).
-All document and query text is escaped before it reaches HTML; highlights are built
-from offsets (retrieval/highlight.py).
+Run: ``make run`` (indexes data/samples if needed, then ``streamlit run app.py``). The index
+directory comes from the configuration (``POLICYQA_INDEX_DIR``); the engine loads once per
+process (ui/engine.py). All document and query text is escaped before it reaches HTML.
 """
 
 from __future__ import annotations
 
-import html
 import os
-
-import streamlit as st
-
-from config import Config
-from retrieval.highlight import render_html, shift, term_spans
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-st.set_page_config(page_title="PolicyQA 政策问答", layout="wide")
+import streamlit as st  # noqa: E402
 
-CSS = """
-<style>
-mark.term { background: #fff3b0; padding: 0 1px; }
-mark.answer { background: #ffb3b3; font-weight: 600; padding: 0 1px; }
-.passage { border-left: 3px solid #ddd; padding: 4px 10px; margin: 6px 0 14px 0; line-height: 1.7; }
-.meta { color: #666; font-size: 0.85em; }
-</style>
-"""
+from config import Config  # noqa: E402
+from index.store import IndexError_, IndexMissingError  # noqa: E402
+from ui.context import Ctx  # noqa: E402
+from ui.engine import load_engine  # noqa: E402
+from ui.i18n import t  # noqa: E402
+from ui.logic import filter_summary  # noqa: E402
+from ui.pages import ask, documents, evaluation, search, sidebar  # noqa: E402
+from ui.render import CSS  # noqa: E402
 
+PAGES = {"ask": ask.render, "search": search.render, "docs": documents.render, "eval": evaluation.render}
 
-@st.cache_resource(show_spinner="加载索引 / Loading index…")
-def get_engine():
-    from retrieval.engine import PolicyQA
-
-    return PolicyQA.open(Config())
-
-
-def passage_html(hit, terms, analyzer, answer_span=None) -> str:
-    spans = term_spans(hit.text, terms, aligned=analyzer.normalize_aligned)
-    if answer_span:
-        spans += shift([(answer_span[0], answer_span[1], "answer")], hit.chunk.start)
-    return render_html(hit.text, spans)
+st.set_page_config(page_title="PolicyQA 政策文件问答", page_icon="📑", layout="wide")
 
 
 def main() -> None:
-    st.markdown(CSS, unsafe_allow_html=True)
-    st.title("PolicyQA 政策文件问答")
+    st.html(CSS)
+    lang = "en" if st.session_state.get("lang_en") else "zh"
+    st.sidebar.toggle(t("english", lang), key="lang_en")
+    page = st.sidebar.radio(t("page", lang), list(PAGES), key="page", format_func=lambda p: t(p, lang))
+    cfg = Config()
+    engine = None
+    problem = None
     try:
-        engine = get_engine()
-    except Exception as e:  # index missing or mismatched: say what to do
-        st.error(f"{e}")
-        st.info("运行 / run: `python cli.py ingest data/samples`")
+        with st.spinner(t("loading", lang)):
+            engine = load_engine(cfg)
+    except IndexMissingError:
+        problem = "missing"
+    except IndexError_ as e:  # built with other settings, or another build holds the lock
+        problem = str(e)
+
+    st.title(t("app_title", lang))
+    caption = t("app_tagline", lang)
+    if engine is not None:
+        idx = engine.searcher.index
+        caption += "  ·  " + t("n_docs", lang, n=len(idx.docs), c=idx.n_chunks)
+    st.caption(caption)
+    # Filters and retrieval settings only where they apply (they also apply to Ask).
+    filters, k, kw = sidebar.render(engine if page in ("ask", "search") else None, lang)
+    ctx = Ctx(lang=lang, cfg=cfg, engine=engine, filters=filters, k=k, search_kw=kw)
+
+    if engine is None and page in ("ask", "search"):
+        if problem == "missing":
+            st.info(f"**{t('no_index', lang)}** {t('no_index_how', lang)}")
+            documents.index_samples_button(ctx)
+        else:
+            st.error(f"{t('index_error', lang)} {problem}")
+            if st.button(t("rebuild", lang), key="rebuild"):
+                if documents.run_build(ctx, []):
+                    st.rerun()
+        documents.show_build_msg()
         return
-    q = st.text_input("问题 / Question", placeholder="例如：哪个省份将2025年技术合同成交额目标设为500亿元？ / which province targets 500亿 contract turnover")
-    if not q:
-        st.caption(f"已索引 {len(engine.searcher.index.docs)} 篇文档、{engine.searcher.index.n_chunks} 个段落 / documents, passages indexed.")
-        return
-    ans = engine.ask(q)
-    an = engine.searcher.analyzer
-    res_terms = [t for t in an.tokenize(q) if len(t) >= 2]
-    if ans.abstained:
-        st.warning("未在文档中找到答案 / Not found in these documents")
-    else:
-        st.markdown(f"### {html.escape(ans.answer)}")
-        st.caption(f"类型 type: {ans.answer_type} · 置信度 confidence: {ans.confidence:.2f}")
-        if ans.supporting:
-            st.markdown(f"<div class='passage'>{html.escape(ans.supporting)}</div>", unsafe_allow_html=True)
-    for c in ans.citations:
-        h = c.hit
-        m = h.meta
-        st.markdown(
-            f"<div class='meta'>[{c.n}] <b>{html.escape(m.title)}</b> · {html.escape(m.region or '?')} · "
-            f"{html.escape(m.date)} · {html.escape(h.chunk.section_path)}</div>"
-            f"<div class='passage'>{passage_html(h, res_terms, an, c.answer_span)}</div>",
-            unsafe_allow_html=True,
-        )
+    if page in ("ask", "search") and not filters.is_empty():
+        st.caption("🔎 " + t("filters_active", lang, f=filter_summary(filters)))
+    PAGES[page](ctx)
 
 
 main()

@@ -249,6 +249,43 @@ def meta(
     typer.echo(f"已保存 / saved; index version {rep.version}")
 
 
+@app.command("eval")
+def eval_(
+    gold: Optional[Path] = typer.Option(None, help="gold set, JSON Lines (see ../shared/eval/README.md)"),
+    corpus: Optional[Path] = typer.Option(None, help="folder of the documents the gold set refers to"),
+    out: Optional[Path] = typer.Option(None, help="output folder: report.json/.md, failures.md, results.jsonl, charts"),
+    config: list[str] = typer.Option([], "--config", help="configuration name (repeatable; default: all)"),
+    index: Optional[Path] = typer.Option(None, help="root of the evaluation indexes (default var/eval/index)"),
+    k: int = typer.Option(10, "--k", "-k", help="passages retrieved per question"),
+    list_: bool = typer.Option(False, "--list", help="print the configurations and exit"),
+    quiet: bool = typer.Option(False, help="no progress bars"),
+):
+    """评测 / Evaluate configurations on a gold set: retrieval, answers, abstention, citations, latency."""
+    from eval.configs import CONFIGS, DEFAULT
+    from eval.gold import GoldError
+    from index.store import IndexError_
+    from ingest.types import LoadError
+
+    if list_:
+        for c in CONFIGS:
+            typer.echo(f"{c.name:<14} {c.description}{'  [default]' if c.name == DEFAULT else ''}")
+        return
+    if not (gold and corpus and out):
+        _err("需要 / required: --gold FILE --corpus DIR --out DIR (or --list)")
+    from eval.runner import run
+
+    bars = _Bars(quiet)
+    try:
+        report = run(gold, corpus, out, config or None, index_root=index, base=_config(None), k=k, progress=bars)
+    except (GoldError, LoadError, IndexError_, ValueError, FileNotFoundError) as e:
+        _err(f"错误 / Error: {e}")
+    from eval.report import main_table, significance_line
+
+    typer.echo(main_table(report))
+    typer.echo(significance_line(report))
+    typer.echo(f"→ {out}/report.md, failures.md, results.jsonl, report.json, chart_*.png")
+
+
 if __name__ == "__main__":
     t0 = time.time()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -47,6 +47,7 @@ class EvidenceSpan:
     doc: str
     start: int
     end: int
+    ev: int = 0  # index of the evidence quote in its question (a quote found twice gives two spans, one ev)
 
 
 @dataclass
@@ -125,12 +126,12 @@ def locate_evidence(questions: list[GoldQuestion], doc_texts: Mapping[str, str])
     located = LocatedGold(questions=questions)
     for q in questions:
         spans: list[EvidenceSpan] = []
-        for ev in q.evidence:
+        for n, ev in enumerate(q.evidence):
             text = doc_texts.get(ev.doc)
-            found = _find_all(text, ev.quote) if text is not None else []
+            found = _find_all(text, ev.quote) if text is not None and ev.quote.strip() else []
             if not found:
                 located.missing.append((q.id, ev.doc, ev.quote))
-            spans += [EvidenceSpan(ev.doc, a, b) for a, b in found]
+            spans += [EvidenceSpan(ev.doc, a, b, n) for a, b in found]
         located.spans[q.id] = spans
     return located
 
@@ -148,3 +149,13 @@ def _find_all(text: str, quote: str) -> list[tuple[int, int]]:
 
     pattern = r"\s*".join(re.escape(ch) for ch in quote if not ch.isspace())
     return [(m.start(), m.end()) for m in re.finditer(pattern, text)] if pattern else []
+
+
+class EvidenceNotFoundError(GoldError):
+    """Evidence quotes that are not in the stored text of their documents (the run stops; nothing is guessed)."""
+
+    def __init__(self, path: str, missing: list[tuple[str, str, str]]):
+        self.missing = missing
+        lines = [f"  {qid}: {doc}: {quote[:60]!r}" for qid, doc, quote in missing]
+        super().__init__(f"{path}: {len(missing)} evidence quote(s) not found in the stored document text "
+                         f"(check the file names and copy the quotes exactly):\n" + "\n".join(lines))

@@ -455,7 +455,9 @@ def _expected_unit(question: str) -> tuple[str, str]:
         return "count", unit
     if re.search(r"第几|排第|排名|\brank", q):
         return "ordinal", ""
-    if re.search(r"比重|占比|强度|比例|增幅|增速|增长率|百分之|%|share|percentage|proportion|intensity|\brate\b", q):
+    # 同比/环比 (year-on-year, period-on-period) changes are always stated as rates.
+    if re.search(r"比重|占比|强度|比例|增幅|增速|增长率|同比|环比|百分之|%|share|percentage|proportion|intensity|\brate\b"
+                 r"|year[- ]on[- ]year", q):
         return "percent", ""
     if re.search(r"增长|提高|下降|减少|增加|grow|increase|decrease|rise", q):
         return "any", ""  # a change can be stated as an amount or as a rate

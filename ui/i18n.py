@@ -41,6 +41,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "query": ("检索词", "Query"),
     "query_ph": ("输入关键词或一句话，例如：高新技术企业 数量 目标", "Keywords or a sentence, e.g. 高新技术企业 target"),
     "search_button": ("检索", "Search"),
+    "timing": ("用时 {s:.2f} 秒 · {n} 个段落", "{s:.2f} s · {n} passages"),
+    "all": ("全部", "All"),
     "try": ("试试：", "Try:"),
     "answer": ("答案", "Answer"),
     "confidence": ("置信度", "Confidence"),

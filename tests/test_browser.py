@@ -1,0 +1,207 @@
+"""End to end in headless Chromium: `streamlit run app.py` on a free port, a question, the
+answer and highlighted passage, the source view scrolled to the passage, and a hostile document
+that must stay text. Screenshots go to test-artifacts/ (gitignored); the server is always killed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "test-artifacts"
+QUESTION = "which province targets 500亿 contract turnover"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+# The closed network makes Chromium hang on its background services without these.
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("POLICYQA_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=60_000)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(env: dict[str, str], timeout: float = 90):
+    """``streamlit run app.py`` on a free port; yields (url, start time); kills the server's process group."""
+    port = _free_port()
+    log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--global.developmentMode", "false"],
+        cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                raise TimeoutError(f"streamlit did not start within {timeout}s; see {log.name}")
+            time.sleep(0.3)
+        yield url, t0
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(10)
+        log.close()
+
+
+def _ask(page, q: str, timeout_ms: int):
+    """Type ``q``, press Enter, wait until a new answer card (answer or not found) is shown."""
+    cards = page.locator(".pq-card")
+    before = cards.first.inner_text() if cards.count() else ""
+    box = page.get_by_label("问题")
+    box.fill(q)
+    box.press("Enter")
+    page.wait_for_function(
+        "prev => { const c = document.querySelector('.pq-card'); return c && c.innerText !== prev; }",
+        arg=before, timeout=timeout_ms)
+
+
+def _source_frame(page, timeout_s: float = 30):
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        for f in page.frames:
+            try:
+                if f.locator("#pq-target").count():
+                    return f
+            except Exception:  # frame navigating
+                pass
+        time.sleep(0.2)
+    raise AssertionError("source view did not appear")
+
+
+def _shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=False)
+    print(f"screenshot: {path}")
+    return path
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+
+
+def test_ask_answer_and_source_view(browser, sample_cfg, sample_build):
+    env = {"POLICYQA_INDEX_DIR": str(sample_cfg.index_dir), "POLICYQA_VECTOR_CACHE": str(sample_cfg.vector_cache_path)}
+    with serve(env) as (url, t0):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(60_000)
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            _ask(page, QUESTION, 120_000)
+            cold = time.perf_counter() - t0
+            card = page.locator(".pq-answer")
+            assert "黑龙江" in card.inner_text()
+            # Streamlit renders the card first and the passages after it: wait for them.
+            page.locator(".pq-hit mark", has_text="500亿").first.wait_for(state="visible", timeout=30_000)
+            page.get_by_role("button", name="查看原文 [1]").wait_for(timeout=30_000)
+            _shot(page, "ask.png")
+
+            page.get_by_role("button", name="查看原文 [1]").click()
+            frame = _source_frame(page)
+            # The passage is inside the visible part of the document pane.
+            frame.wait_for_function(
+                "() => { const d = document.getElementById('pq-doc'), t = document.getElementById('pq-target');"
+                " const a = d.getBoundingClientRect(), b = t.getBoundingClientRect();"
+                " return d.scrollTop > 0 && b.top >= a.top && b.top < a.bottom; }", timeout=15_000)
+            assert "500亿" in frame.locator("#pq-target").inner_text()
+            _shot(page, "source.png")
+
+            t1 = time.perf_counter()
+            _ask(page, "浙江省2021年科技工作的主要思路是什么？", 60_000)
+            page.locator(".pq-hit[data-region='浙江']").first.wait_for(state="visible", timeout=30_000)
+            warm = time.perf_counter() - t1
+            _shot(page, "warm.png")
+        finally:
+            page.close()
+    timings = {"cold_start_to_first_answer_s": round(cold, 2), "warm_question_s": round(warm, 2)}
+    (ARTIFACTS / "timings.json").write_text(json.dumps(timings), encoding="utf-8")
+    print("timings:", timings)
+    assert cold < 120 and warm < 30
+
+
+def test_hostile_document_stays_text(browser, tmp_path):
+    from config import Config
+    from index.build import build_index
+    from tests.test_app import FILLER, PLAIN_DOC, XSS_DOC
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "xss.txt").write_text(XSS_DOC, encoding="utf-8")
+    (docs / "plain.txt").write_text(PLAIN_DOC, encoding="utf-8")
+    for i, text in enumerate(FILLER):
+        (docs / f"filler{i}.txt").write_text(text, encoding="utf-8")
+    cfg = Config().with_(index_dir=tmp_path / "index", vector_cache=tmp_path / "v.sqlite")
+    from config import EncoderConfig
+
+    build_index([docs], cfg.with_(encoder=EncoderConfig(backend="none")))
+    env = {"POLICYQA_INDEX_DIR": str(tmp_path / "index"), "POLICYQA_ENCODER": "none"}
+    dialogs: list[str] = []
+    with serve(env) as (url, _t0):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(60_000)
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            _ask(page, "数据安全示范园区", 60_000)
+            page.locator(".pq-hit").first.wait_for(state="visible", timeout=30_000)
+            page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for(state="visible")
+            page.get_by_role("button", name="查看原文").first.click()
+            frame = _source_frame(page)
+            assert "<img src=x onerror=alert(1)>" in frame.locator("#pq-doc").inner_text()
+            assert frame.locator("#pq-doc img, #pq-doc script, #pq-doc svg").count() == 0
+            page.wait_for_timeout(1000)
+            _shot(page, "xss.png")
+        finally:
+            page.close()
+    assert dialogs == []
