@@ -107,14 +107,14 @@ def _normalizer_guess(data: bytes) -> str | None:
 def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     """Decode ``data`` and return ``(text, encoding_name)``; raise LoadError naming ``path``."""
     if not data:
-        raise LoadError(path, "empty file")
+        raise LoadError(path, "空文件 / empty file")
     text: str | None = None
     enc = ""
     for bom, name in _BOMS:
         if data.startswith(bom):
             text = _strict(data, name)
             if text is None:
-                raise LoadError(path, f"starts with a {name} byte-order mark but does not decode as {name}")
+                raise LoadError(path, f"编码错误 / starts with a {name} byte-order mark but does not decode as {name}")
             enc = name
             break
     if text is None:
@@ -122,11 +122,11 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
         enc = "utf-8"
     if text is None:
         if b"\x00" in data:
-            raise LoadError(path, "binary file (NUL bytes, no UTF-16 byte-order mark)")
+            raise LoadError(path, "二进制文件 / binary file (NUL bytes, no UTF-16 byte-order mark)")
         text, enc = _decode_legacy(data, path)
     text = text.lstrip("\ufeff")
     if _CONTROL.search(text[:4096]) and len(_CONTROL.findall(text[:4096])) > max(3, len(text[:4096]) // 100):
-        raise LoadError(path, "binary file (control characters)")
+        raise LoadError(path, "二进制文件 / binary file (control characters)")
     return normalize_newlines(text), enc
 
 
@@ -149,4 +149,4 @@ def _decode_legacy(data: bytes, path: str) -> tuple[str, str]:
             return text, enc
     if guess and guess in candidates:
         return candidates[guess], guess
-    raise LoadError(path, "cannot detect the text encoding (not UTF-8/16, GB18030 or Big5)")
+    raise LoadError(path, "无法识别编码 / cannot detect the text encoding (not UTF-8/16, GB18030 or Big5)")

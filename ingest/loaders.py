@@ -103,23 +103,23 @@ def load_file(path: Path, overrides: dict[str, Any] | None = None, root: Path | 
     path = Path(path)
     loader = loader_for(path)
     if loader is None:
-        raise LoadError(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
+        raise LoadError(str(path), f"不支持的文件类型 / unsupported file type {path.suffix or '(none)'!r}; "
                                    f"supported: {', '.join(supported_suffixes())}")
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise LoadError(str(path), f"cannot read file: {e.strerror or e}") from None
+        raise LoadError(str(path), f"无法读取 / cannot read file: {e.strerror or e}") from None
     if not data.strip():
-        raise LoadError(str(path), "empty file")
+        raise LoadError(str(path), "空文件 / empty file")
     loaded = loader(path, data)
     if not loaded.text.strip():
-        raise LoadError(str(path), "empty file (no text after decoding)")
+        raise LoadError(str(path), "空文件 / empty file (no text after decoding)")
     meta = infer_metadata(loaded.text, path.name)
     if overrides:
         try:
             meta = meta.with_overrides(overrides)
         except (TypeError, ValueError) as e:
-            raise LoadError(str(path), f"bad metadata override: {e}") from None
+            raise LoadError(str(path), f"元数据有误 / bad metadata override: {e}") from None
     meta = meta.with_overrides({"source": meta.source or str(path)})
     return Document(
         doc_id=make_doc_id(path, root),

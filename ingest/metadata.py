@@ -241,7 +241,7 @@ def infer_metadata(text: str, name: str = "") -> DocMeta:
 def _clean_row(row: dict[str, Any], where: str) -> tuple[str, dict[str, Any]]:
     key = row.get("file") or row.get("name")
     if not key or not isinstance(key, str):
-        raise LoadError(where, "row has no 'file' or 'name' field")
+        raise LoadError(where, "元数据行缺少文件名 / row has no 'file' or 'name' field")
     out: dict[str, Any] = {}
     for k, v in row.items():
         if k in ("file", "name") or v is None or v == "":
@@ -252,7 +252,7 @@ def _clean_row(row: dict[str, Any], where: str) -> tuple[str, dict[str, Any]]:
             try:
                 v = int(str(v).strip()[:4])
             except ValueError:
-                raise LoadError(where, f"year {v!r} is not a number") from None
+                raise LoadError(where, f"年份不是数字 / year {v!r} is not a number") from None
         elif k == "region":
             v = str(v).strip()
             v = province_of(v) or short_name(v)
@@ -276,7 +276,7 @@ def load_sidecar(folder: Path) -> dict[str, dict[str, Any]]:
         try:
             raw = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as e:
-            raise LoadError(str(path), f"cannot read sidecar: {e}") from None
+            raise LoadError(str(path), f"无法读取元数据文件 / cannot read sidecar: {e}") from None
         if fname.endswith(".jsonl"):
             for i, line in enumerate(raw.splitlines(), 1):
                 if not line.strip():
@@ -285,18 +285,18 @@ def load_sidecar(folder: Path) -> dict[str, dict[str, Any]]:
                 try:
                     row = json.loads(line)
                 except json.JSONDecodeError as e:
-                    raise LoadError(where, f"invalid JSON ({e.msg})") from None
+                    raise LoadError(where, f"JSON 格式错误 / invalid JSON ({e.msg})") from None
                 if not isinstance(row, dict):
-                    raise LoadError(where, "each line must be a JSON object")
+                    raise LoadError(where, "每行须为 JSON 对象 / each line must be a JSON object")
                 key, vals = _clean_row(row, where)
                 result.setdefault(key, {}).update(vals)
         else:
             reader = csv.DictReader(raw.splitlines())
             if not reader.fieldnames or not ({"file", "name"} & set(reader.fieldnames)):
-                raise LoadError(f"{path}:1", "CSV header needs a 'file' or 'name' column")
+                raise LoadError(f"{path}:1", "CSV 表头缺少 file 或 name 列 / CSV header needs a 'file' or 'name' column")
             for i, row in enumerate(reader, 2):
                 if None in row:  # more cells than header fields
-                    raise LoadError(f"{path}:{i}", "more cells than header columns")
+                    raise LoadError(f"{path}:{i}", "单元格多于表头列数 / more cells than header columns")
                 key, vals = _clean_row(dict(row), f"{path}:{i}")
                 result.setdefault(key, {}).update(vals)
     return result

@@ -26,7 +26,7 @@ def scan_folder(folder: Path) -> list[Path]:
     """Supported files under ``folder`` (recursive), skipping hidden entries and sidecars; sorted."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise LoadError(str(folder), "not a folder")
+        raise LoadError(str(folder), "不是文件夹 / not a folder")
     suffixes = set(supported_suffixes())
     out = []
     for p in folder.rglob("*"):
