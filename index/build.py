@@ -169,17 +169,17 @@ def build_index(
             prev_manifest = json.loads((cur / "manifest.json").read_text(encoding="utf-8"))
             prev_docs, prev_roots = store.read_documents(cur / "docs.sqlite")
         reuse_ok = not rebuild and prev_manifest.get("ingest_version") == INGEST_VERSION
-        prev_by_path = {d.path: (d, r) for d, r in zip(prev_docs, prev_roots)}
+        prev_by_path = {d.path: (d, r) for d, r in zip(prev_docs, prev_roots, strict=True)}
         overrides = store.load_overrides(index_dir)
 
         docs: dict[str, tuple[Document, str]] = {}  # path -> (doc, root)
         roots = [_norm_root(f) for f in folders]
         # Keep documents of folders not being ingested now.
-        for d, r in zip(prev_docs, prev_roots):
+        for d, r in zip(prev_docs, prev_roots, strict=True):
             if r not in roots:
                 docs[d.path] = (d, r)
 
-        for folder, root in zip(folders, roots):
+        for folder, root in zip(folders, roots, strict=True):
             folder = Path(folder)
             if not folder.is_dir():
                 raise LoadError(str(folder), "不是文件夹 / not a folder")
@@ -212,7 +212,7 @@ def build_index(
                     continue
                 docs[ap] = (d, root)
             progress("load", len(paths), len(paths))
-            for d, r in zip(prev_docs, prev_roots):
+            for d, r in zip(prev_docs, prev_roots, strict=True):
                 if r == root and d.path not in docs:
                     report.removed.append(d.name)
 
