@@ -65,9 +65,29 @@ CONFIGS: tuple[EvalConfig, ...] = (
         chunker=(("strategy", "fixed"), ("size", 500), ("overlap", 50), ("context_prefix", False)),
         analyzer=(("tokenizer", "jieba"), ("opencc", ""), ("bigrams", False), ("stopwords", False),
                   ("normalize_numbers", False)),
-        retrieval=(("fusion", "minmax"), ("dense_weight", 0.5), ("dense_weight_en", 0.5), ("expand_english", False),
-                   ("expand_cedict", False), ("region_boost", 0.0), ("year_boost", 0.0), ("answer", "naive")),
+        retrieval=(("fusion", "minmax"), ("dense_weight", 0.5), ("dense_weight_en", 0.5), ("dense_weight_mixed", 0.5),
+                   ("dense_query", "original"), ("number_variants", False), ("figure_weight", 1.0), ("prf_terms", 0),
+                   ("expand_english", False), ("expand_cedict", False), ("region_boost", 0.0), ("year_boost", 0.0),
+                   ("answer", "naive")),
     ),
+)
+
+# English / mixed retrieval ablations (issue 11): each switches one mechanism of the default off.
+CONFIGS += (
+    EvalConfig("dense-original", "dense side encodes the question as typed (no Chinese forms appended)",
+               retrieval=(("dense_query", "original"),)),
+    EvalConfig("dense-chinese", "dense side encodes only the Chinese forms of an English question",
+               retrieval=(("dense_query", "chinese"),)),
+    EvalConfig("no-number-variants", "a bare figure from the question does not match its counted forms (3178家)",
+               retrieval=(("number_variants", False),)),
+    EvalConfig("no-figure-weight", "figures of English questions weigh like any other BM25 term",
+               retrieval=(("figure_weight", 1.0),)),
+    EvalConfig("equal-weights", "BM25 and dense weigh the same for every language (0.5)",
+               retrieval=(("dense_weight", 0.5), ("dense_weight_en", 0.5), ("dense_weight_mixed", 0.5))),
+    EvalConfig("old-weights", "previous fusion weights: dense 0.5 for Chinese, 0.8 for English",
+               retrieval=(("dense_weight", 0.5), ("dense_weight_en", 0.8), ("dense_weight_mixed", 0.5))),
+    EvalConfig("prf", "adds cross-lingual pseudo-relevance feedback (5 Chinese terms of the top 3 dense hits)",
+               retrieval=(("prf_terms", 5), ("prf_source", "dense"))),
 )
 
 BY_NAME = {c.name: c for c in CONFIGS}

@@ -489,6 +489,8 @@ def _number_span(question, top: list[_Sent], terms: _Terms, periods, hits) -> tu
     best: _Span | None = None
     best_top = top[0].score
     masked_hit = False
+    # Figures the question states are its conditions ("help 195 employers bring in how many …"), not the answer.
+    given = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", qf)}
     for s in top[:6]:
         if s.score < best_top - 0.25:
             break
@@ -504,6 +506,8 @@ def _number_span(question, top: list[_Sent], terms: _Terms, periods, hits) -> tu
             if f[m.end() : m.end() + 1] == "年" or f[max(0, m.start() - 1) : m.start()] in ("第",):
                 continue
             if cat not in ("any",) and c != cat:
+                continue
+            if m.group("num").replace(",", "") in given:
                 continue
             fit = 0.0
             if classifier and (m.group("unit") or "").endswith(classifier):

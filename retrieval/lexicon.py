@@ -348,7 +348,8 @@ class Lexicon:
                 terms = self._glossary.get(tuple(keys[i : i + n]))
                 if terms and not is_stop(n):
                     return Expansion(span(n), terms, GLOSSARY_WEIGHT, "glossary"), n
-        if self.use_cedict and not words[i][0].isdigit():
+        # a lone letter ("s" of a possessive, "a") or a figure never goes to the dictionary
+        if self.use_cedict and not words[i][0].isdigit() and len(words[i][0]) > 1:
             idx = self.cedict_index
             for n in range(min(CEDICT_MAX_PHRASE, run), 0, -1):
                 hit = idx.get(" ".join(keys[i : i + n]))

@@ -80,18 +80,18 @@ _UNIT_EN = [
 _NUM_EN = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)(?:st|nd|rd|th)?"
     r"(?:\s*(trillion|billion|million|thousand|bn|mn)\b)?"
-    r"(?:\s*(yuan|rmb|cny|renminbi|us\s*dollars?|usd|dollars?|per\s*cent|percentage\s*points?|percent|%))?",
+    r"(?:\s*(yuan|rmb|cny|renminbi|us\s*dollars?|usd|dollars?|percentage\s*points?|per\s*cent|percent|%)(?![a-z]))?",
     re.IGNORECASE,
 )
 _NUM_ZH = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:万亿|亿|万|千)?\s*(?:元|美元|家|个|项|人|名|件|%|％|倍)?"
-    r"|[零〇一二两三四五六七八九十百千]+(?:万亿|亿|万)元?"
+    r"\d+(?:\.\d+)?\s*(?:万亿|萬億|亿|億|万|萬|千)?\s*(?:元|美元|家|个|個|项|項|人|名|件|%|％|倍)?"
+    r"|[零〇一二两兩三四五六七八九十百千]+(?:万亿|萬億|亿|億|万|萬)元?"
 )
 
 # Question frames that ask for a place ("which province …", "哪个省") are masked, not expanded.
 _REGION_Q_EN = re.compile(
     r"\b[Ww](?:hich|hat|HICH|HAT)\s+(?:(?!(?:did|does|do|is|are|was|were|has|have|had)\b)[a-z][a-z\-]*\s+)?"
-    r"(?:[Pp]rovinces?|[Rr]egions?|[Cc]it(?:y|ies)|[Cc]ount(?:y|ies)|[Mm]unicipalit(?:y|ies)|[Pp]laces?)\b"
+    r"(?:[Pp]rovinces?|[Rr]egions?|[Cc]it(?:y|ies)|[Cc]ount(?:y|ies)|[Mm]unicipalit(?:y|ies)|[Pp]laces?)\b(?:['’]s\b)?"
     r"|\b[Ww]here\b"
 )
 _REGION_Q_ZH = re.compile(r"哪(?:个|些|一个)?(?:省|地区|城市|市|县|地方|座城市)|哪里|何地|什么地方")

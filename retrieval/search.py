@@ -1,6 +1,6 @@
 """Hybrid search: BM25 over analyzer tokens plus dense vectors, fused, filtered, boosted.
 
-    >>> from config import Config
+    >>> from config import Config, RetrievalConfig
     >>> from retrieval.search import Searcher
     >>> s = Searcher.open(Config())                                   # doctest: +SKIP
     >>> hits = s.search("高新技术企业 2025 目标", k=5)                 # doctest: +SKIP
@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from config import Config
+from config import Config, RetrievalConfig
 from index.build import expected_settings, make_analyzer
 from index.store import LoadedIndex, load_index
 from retrieval.fusion import fuse
@@ -31,6 +33,45 @@ class SearchResult:
     hits: list[Hit]
     analysis: QueryAnalysis
     bm25_terms: dict[str, float]
+
+
+_CJK_TOKEN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
+_FIGURE_TOKEN = re.compile(r"^\d+(?:\.\d+)?(?:%|[\u3400-\u9fff]{0,3})$")
+_YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d年?$")
+_BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_NUMBER_VARIANT = re.compile(r"^(?![万亿千百十])[\u3400-\u9fff]{1,2}$")
+
+
+def is_figure_token(tok: str) -> bool:
+    """A figure ("3178家", "500亿", "20%", "4720") but not a year ("2021", "2021年")."""
+    return bool(_FIGURE_TOKEN.match(tok)) and not _YEAR_TOKEN.match(tok)
+
+
+def fusion_dense_weight(lang: str, rc: RetrievalConfig) -> float:
+    """The dense side's fusion weight for a query of language ``lang`` (zh, zh-hant, en, mixed)."""
+    return {"en": rc.dense_weight_en, "mixed": rc.dense_weight_mixed}.get(lang, rc.dense_weight)
+
+
+def dense_query_text(qa: QueryAnalysis, how: str = "append") -> str:
+    """What the dense encoder sees for ``qa``: English and mixed questions can carry their Chinese forms.
+
+    The small multilingual encoder matches Chinese passages far better from Chinese words, so "append" adds
+    the first Chinese candidate of each expansion plus places and figures; "chinese" encodes those alone
+    (with the question's own Chinese parts); "original" leaves the question as typed.
+
+        >>> from retrieval.query import analyze_query
+        >>> dense_query_text(analyze_query("R&D spending of enterprises in Shanxi in 2021"), "chinese")
+        '研发经费 企业 山西 2021'
+    """
+    if how not in ("original", "append", "chinese"):
+        raise ValueError(f"unknown dense_query {how!r}: use 'original', 'append' or 'chinese'")
+    if how == "original" or not qa.is_english:
+        return qa.text
+    zh = [e.terms[0] for e in qa.expansions if e.terms] + [t for t, _ in qa.entity_terms]
+    zh = list(dict.fromkeys(zh))
+    if how == "chinese":
+        return " ".join([*qa.zh_parts, *zh]) or qa.text
+    return f"{qa.text} {' '.join(zh)}".strip()
 
 
 class Searcher:
@@ -50,6 +91,7 @@ class Searcher:
         from retrieval.lexicon import default_lexicon
 
         self.lexicon = default_lexicon(glossary=True, cedict=cfg.retrieval.expand_cedict)
+        self._sorted_vocab: list[str] | None = None  # for number variants, built on first use
 
     @classmethod
     def open(cls, cfg: Config, encoder=None) -> Searcher:
@@ -71,7 +113,7 @@ class Searcher:
         m = np.ones(len(self.index.docs), dtype=bool)
         if filters.regions:
             want = set(filters.regions)
-            m &= np.array([(r in want) or (c in want) for r, c in zip(self._doc_region, self._doc_city)], dtype=bool)
+            m &= np.array([(r in want) or (c in want) for r, c in zip(self._doc_region, self._doc_city, strict=True)], dtype=bool)
         if filters.year_from:
             m &= self._doc_year >= filters.year_from
         if filters.year_to:
@@ -113,27 +155,42 @@ class Searcher:
         expand = rc.expand_english if expand is None else expand
         qa = analyze_query(query, lexicon=self.lexicon, expand=expand)
         terms = qa.bm25_terms(self.analyzer.tokenize)
+        if rc.number_variants:
+            terms = self.with_number_variants(terms)
+        if rc.figure_weight != 1.0 and (qa.is_english or rc.figure_weight_all):
+            terms = {t: w * rc.figure_weight if is_figure_token(t) else w for t, w in terms.items()}
         mask = self.chunk_mask(filters)
         n_cand = max(rc.candidates, k)
 
         lists: dict[str, dict[int, float]] = {}
         if mode in ("hybrid", "bm25") and terms:
-            idx, sc = self.index.bm25.top_k(terms, n_cand, mask=mask)
-            lists["bm25"] = {int(i): float(s) for i, s in zip(idx, sc) if s > 0}
+            lists["bm25"] = self._bm25(terms, n_cand, mask)
         if mode in ("hybrid", "dense"):
-            qvec = self.encoder.encode_query(query)
+            qvec = self.encoder.encode_query(dense_query_text(qa, rc.dense_query))
             idx, sc = self.index.dense.search(qvec, n_cand, mask=mask)
-            lists["dense"] = {int(i): float(s) for i, s in zip(idx, sc) if i >= 0}
+            lists["dense"] = {int(i): float(s) for i, s in zip(idx, sc, strict=True) if i >= 0}
 
         if dense_weight is None:
-            dense_weight = rc.dense_weight_en if qa.lang == "en" else rc.dense_weight
+            dense_weight = fusion_dense_weight(qa.lang, rc)
         if mode == "bm25":
             weights = {"bm25": 1.0}
         elif mode == "dense":
             weights = {"dense": 1.0}
         else:
             weights = {"bm25": 1.0 - dense_weight, "dense": dense_weight}
-        fused = fuse(lists, fusion or rc.fusion, weights, rrf_k=rc.rrf_k)
+        method = fusion or rc.fusion
+        fused = fuse(lists, method, weights, rrf_k=rc.rrf_k)
+
+        # Cross-lingual pseudo-relevance feedback: an English question shares no words with the passages, and its
+        # expansions miss the document's own wording; the first-pass top passages supply it.
+        if rc.prf_terms > 0 and qa.is_english and mode != "dense" and fused:
+            source = {"fused": fused, **lists}.get(rc.prf_source, fused)
+            top = [i for i, _ in sorted(source.items(), key=lambda kv: (-kv[1], kv[0]))[: rc.prf_docs]]
+            extra = self.feedback_terms(top, terms, rc.prf_terms, rc.prf_weight)
+            if extra:
+                terms = {**terms, **{t: terms.get(t, 0.0) + w for t, w in extra.items()}}
+                lists["bm25"] = self._bm25(terms, n_cand, mask)
+                fused = fuse(lists, method, weights, rrf_k=rc.rrf_k)
         if not fused:
             return SearchResult([], qa, terms)
 
@@ -162,6 +219,58 @@ class Searcher:
             scores["fused"] = s
             hits.append(Hit(chunk=c, doc_name=d.name, meta=d.meta, score=s, scores=scores, rank=r))
         return SearchResult(hits, qa, terms)
+
+    def with_number_variants(self, terms: dict[str, float]) -> dict[str, float]:
+        """Add the indexed forms of each bare figure: the tokenizer keeps a counter with its figure
+        ("3178家", "1500项", "2025年"), so "3178" taken from an English question would match nothing.
+
+        A variant is the figure followed by one or two Chinese characters that are not a scale
+        (万/亿/千/百/十 would change the quantity); it gets the figure's weight (any one form may occur).
+        """
+        out = dict(terms)
+        for tok, w in terms.items():
+            if not _BARE_NUMBER.match(tok):
+                continue
+            for v in self._vocab_with_prefix(tok):
+                if _NUMBER_VARIANT.match(v[len(tok):]):
+                    out[v] = max(out.get(v, 0.0), w)
+        return out
+
+    def _vocab_with_prefix(self, prefix: str) -> list[str]:
+        if self._sorted_vocab is None:
+            self._sorted_vocab = sorted(self.index.bm25.vocab)
+        vocab = self._sorted_vocab
+        out = []
+        for i in range(bisect.bisect_left(vocab, prefix), len(vocab)):
+            if not vocab[i].startswith(prefix):
+                break
+            out.append(vocab[i])
+        return out
+
+    def _bm25(self, terms: dict[str, float], n: int, mask: np.ndarray | None) -> dict[int, float]:
+        idx, sc = self.index.bm25.top_k(terms, n, mask=mask)
+        return {int(i): float(s) for i, s in zip(idx, sc, strict=True) if s > 0}
+
+    def feedback_terms(self, chunks: list[int], query_terms: dict[str, float], n: int, weight: float) -> dict[str, float]:
+        """Up to ``n`` Chinese tokens of ``chunks`` not in the query, scored IDF × (share of chunks containing it).
+
+        Tokens of one CJK character and pure figures are skipped (too common / too specific); the best
+        token gets ``weight`` and the others scale with their score.
+        """
+        bm = self.index.bm25
+        seen: dict[str, int] = {}
+        for i in chunks:
+            for tok in set(self.analyzer.tokenize(self.index.chunk(i).text)):
+                seen[tok] = seen.get(tok, 0) + 1
+        scored = []
+        for tok, df in seen.items():
+            tid = bm.vocab.get(tok)
+            if tid is None or tok in query_terms or len(tok) < 2 or not _CJK_TOKEN.match(tok):
+                continue
+            scored.append((float(bm.idf[tid]) * df / len(chunks), tok))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        best = scored[0][0] if scored and scored[0][0] > 0 else 0.0
+        return {t: round(weight * s / best, 6) for s, t in scored[:n]} if best else {}
 
     def info(self) -> dict[str, Any]:
         m = self.index.manifest

@@ -112,6 +112,9 @@ def test_number_metric_and_year(question, expected):
         ("研发经费占GDP比重达到多少?", "2.9%"),
         ("研发经费增长多少?", "13%以上"),
         ("评价指标精简成了多少个?", "10个"),
+        # A figure the question itself states is a condition, never the answer.
+        ("评价指标总数由48个减少到多少个?", "10个"),
+        ("How many indicators remain after cutting the 48 indicators?", "10个"),
     ],
 )
 def test_number_local_cues(question, expected):
@@ -373,3 +376,16 @@ def test_own_questions_accuracy(sample_qa):
             wrong.append((g["id"], g["answer"], a.answer))
     # 18/19 measured; the threshold leaves room for one more miss.
     assert ok / len(rows) >= 0.88, wrong
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["通过线上平台帮助120家企业引进的技术人员有多少?", "Through the online platform, how many technicians did it help 120 enterprises bring in?"],
+)
+def test_figure_stated_in_question_is_not_the_answer(question):
+    text = "一、人才工作\n通过线上平台帮助120家企业引进技术人员860名，举办对接活动15场。"
+    meta = DocMeta(title="某市人才工作总结", region="浙江", year=2021)
+    hit = Hit(Chunk("t.txt", 0, 0, len(text), text), "t.txt", meta, score=1.0, rank=1)
+    ans = ask(question, [hit], expansions=["线上平台", "帮助", "企业", "引进", "技术人员"])
+    assert not ans.abstained
+    assert "860" in ans.answer and "120" not in ans.answer

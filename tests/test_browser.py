@@ -97,8 +97,12 @@ def _ask(page, q: str, timeout_ms: int):
     """Type ``q``, press Enter, wait until a new answer card (answer or not found) is shown."""
     cards = page.locator(".pq-card")
     before = cards.first.inner_text() if cards.count() else ""
-    box = page.get_by_label("问题")
-    box.fill(q)
+    box = page.get_by_label("问题", exact=True)
+    try:
+        box.fill(q)
+    except Exception:
+        _shot(page, "failed-ask.png")  # what the page showed instead of the question box
+        raise
     box.press("Enter")
     page.wait_for_function(
         "prev => { const c = document.querySelector('.pq-card'); return c && c.innerText !== prev; }",

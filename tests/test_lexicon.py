@@ -162,3 +162,44 @@ def test_real_cedict_layer():
     e = lex.lookup("incubator")
     assert e and "孵化器" in e[0].terms
     assert all(x.source == "cedict" for x in lex.lookup("laser machine"))
+
+
+def test_single_letters_never_reach_cedict(tmp_path, monkeypatch):
+    import retrieval.lexicon as L
+
+    p = tmp_path / "cedict.txt"
+    p.write_text("微秒 微秒 [wei1 miao3] /s (abbr. for microsecond)/\n秒 秒 [miao3] /s/second/\n", encoding="utf-8")
+    monkeypatch.setattr(L, "cedict_path", lambda: p)
+    lex = Lexicon(glossary=False, cache_dir=tmp_path / "c")
+    assert lex.lookup("s") == []  # the "s" left of a possessive or a unit letter
+    assert [e.span for e in lex.lookup("second")] == ["second"]
+
+
+@pytest.mark.parametrize(
+    "word, good, misleading",
+    [
+        ("new", "新增", "新生"),
+        ("date", "日期", "枣子"),
+        ("level", "级", "平坦"),
+        ("years", "年", "岁月"),
+        ("issued", "印发", "发表"),
+        ("foreigners", "外国人", "洋人"),
+        ("high", "高", "轩昂"),
+    ],
+)
+def test_common_words_override_misleading_dictionary_senses(word, good, misleading):
+    # the glossary (which wins) holds plain policy senses of everyday words
+    terms = [t for e in Lexicon(cedict=False).lookup(word) for t in e.terms]
+    assert good in terms and misleading not in terms
+
+
+@pytest.mark.parametrize(
+    "text, spans",
+    [
+        ("R&D investment of enterprises", ["R&D investment", "enterprises"]),
+        ("co-build a research institute", ["co-build", "research institute"]),
+        ("newly certified high-tech enterprises", ["newly", "certified", "high-tech enterprises"]),
+    ],
+)
+def test_phrase_first_spans(lex, text, spans):
+    assert [e.span for e in lex.lookup(text)] == spans

@@ -197,3 +197,59 @@ def test_no_expansion_switch():
 def test_empty_query_raises(bad):
     with pytest.raises(ValueError, match="empty query"):
         analyze_query(bad)
+
+
+@pytest.mark.parametrize(
+    "text, regions",
+    [
+        ("Which province's plan targets 60 platforms?", ("",)),  # the frame, with its possessive, is masked
+        ("Which city's speech mentions 5 parks?", ("",)),
+    ],
+)
+def test_region_frame_possessive_is_masked(lex, text, regions):
+    q = A(text, lex)
+    assert q.qtype == "which-region"
+    assert not any(e.span.lower() in ("s", "province's", "city's") for e in q.expansions)
+
+
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        ("SHANXI and Shanxi Province", "山西"),
+        ("Shaanxi's targets", "陕西"),
+        ("the Xi'an high-tech zone", "陕西"),
+        ("Taiyuan", "山西"),
+    ],
+)
+def test_shanxi_shaanxi_not_confused(lex, text, region):
+    q = A(text, lex)
+    assert q.regions and q.regions[0] == region
+    assert {"山西", "陕西"} - {region} & set(q.regions) == set()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("4,720 work permits", "4720"),
+        ("0.5 percentage points", "0.5个百分点"),
+        ("65 per cent", "65%"),
+        ("1.5 million", "150万"),
+        ("US$ 2 billion dollars", "20亿美元"),
+        ("956.42 billion yuan", "9564.2亿元"),
+    ],
+)
+def test_more_english_numbers(lex, text, expected):
+    assert expected in A(text, lex).numbers
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("全省高新技术企业达到3178家", "3178家"), ("突破500億元", "500億元"), ("增长20%", "20%")],
+)
+def test_chinese_figures_both_scripts(lex, text, expected):
+    assert expected in A(text, lex).numbers
+
+
+def test_english_figure_is_a_bm25_entity(lex):
+    w = A("Which province reported 3,178 high-tech enterprises?", lex).bm25_terms(simple_tokenize)
+    assert w["3178"] == 1.0

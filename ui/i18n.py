@@ -31,7 +31,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mode": ("检索方式", "Retrieval mode"),
     "fusion": ("融合方法", "Fusion method"),
     "dense_weight": ("向量权重", "Dense weight"),
-    "dense_weight_auto": ("自动（中文 0.5 / 英文 0.8）", "Automatic (Chinese 0.5 / English 0.8)"),
+    "dense_weight_auto": ("自动（按问题语言，默认 0.3）", "Automatic (per question language, default 0.3)"),
     "reset_filters": ("清除筛选", "Clear filters"),
     "filters_active": ("已启用筛选：{f}", "Filters on: {f}"),
     "question": ("问题", "Question"),
