@@ -22,7 +22,8 @@ index: venv
 	$(BIN)/python cli.py ingest $(SAMPLES)
 
 run: index
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false \
+		--server.fileWatcherType none
 
 lint: venv
 	$(BIN)/ruff check .
