@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Optional
 
@@ -197,7 +196,10 @@ def ask(
         return
     typer.secho(f"答案 Answer: {a.answer}", bold=True)
     typer.echo(f"类型 type: {a.answer_type}   置信度 confidence: {a.confidence:.2f}")
-    if a.supporting:
+    if a.abstained:
+        if a.citations:
+            typer.echo("最接近的段落 / closest passages (they do not answer the question):")
+    elif a.supporting:
         typer.echo(f"依据 supporting: {a.supporting}")
     for c in a.citations:
         h = c.hit
@@ -287,7 +289,6 @@ def eval_(
 
 
 if __name__ == "__main__":
-    t0 = time.time()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     app()

@@ -71,6 +71,8 @@ _DATE_Y = re.compile(r"(?:19|20)\d\d年")
 _TITLE_WORDS = "厅长|副厅长|院士|书记|副书记|市长|副市长|省长|副省长|主任|局长|部长|县长|区长|主席|教授|研究员|同志|专家|校长|董事长"
 _ORG_SUFFIX = ("大学|学院|银行|研究所|研究院|科学院|实验室|局|厅|委员会|委|办公室|高新区|开发区|园区|示范区|公司|集团|中心|医院|"
                "所|院|部|署|站|基地")
+# Weight of one uncovered English word relative to an average question term (see ``_score_sentences``).
+MISSING_WEIGHT = 0.5
 _EN_MONTHS = ("January February March April May June July August September October November December").split()
 
 
@@ -94,6 +96,7 @@ class _Span:
     score: float
     english: str = ""
     conflict: bool = False  # a figure stated for another year than the question's
+    titled: bool = False  # a person's name standing by a title (厅长 张三)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,6 +115,7 @@ def extract_answer(
     expansions: Sequence[str] = (),
     use_llm: bool | None = None,
     doc_text: DocText | None = None,
+    uncovered: Sequence[str] | None = None,
 ) -> Answer:
     """Answer ``question`` from ``hits`` (best first) — extractively, or with the configured LLM.
 
@@ -122,12 +126,17 @@ def extract_answer(
     beyond the retrieved passages — sentences of the retrieved documents that hold a figure or a
     quoted phrase of the question, the text right after the best passage (label lines such as
     ``配合单位：…``) and the document head (issue dates).
+    ``uncovered`` are English content words of the question that have no Chinese expansion
+    (``QueryAnalysis.uncovered``); None = derive them when ``expansions`` show a lexicon in use.
+    They count as question terms no sentence holds, which lowers the confidence.
     """
     if not isinstance(question, str) or not question.strip():
         raise ValueError("extract_answer: the question is empty")
     hits = tuple(hits)
+    if uncovered is None:
+        uncovered = _uncovered(question) if expansions else ()
     extractive = _extractive(question, hits, tokenize, normalize, query_regions, abstain_threshold, max_citations,
-                             tuple(expansions), doc_text)
+                             tuple(expansions), doc_text, tuple(uncovered))
     if use_llm is False or not hits:
         return extractive
     from retrieval import llm  # noqa: PLC0415 - only when an endpoint may be configured
@@ -142,8 +151,16 @@ def extract_answer(
 # the extractive path
 
 
+def _uncovered(question: str) -> tuple[str, ...]:
+    if not re.search(r"[A-Za-z]{3}", question):
+        return ()
+    from retrieval.query import analyze_query  # noqa: PLC0415 - only for English words; the lexicon is cached
+
+    return analyze_query(question).uncovered
+
+
 def _extractive(question, hits, tokenize, normalize, query_regions, threshold, max_citations, expansions,
-                doc_text=None) -> Answer:
+                doc_text=None, uncovered: tuple[str, ...] = ()) -> Answer:
     qt = classify(question)
     english = qtype.is_english(question)
     if not hits:
@@ -158,7 +175,7 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
     if qt == "which-region":
         regions = ()  # the region is what is asked, not a qualifier
     periods = qtype.question_periods(question)
-    terms = _key_terms(question, expansions, tokenize, normalize, regions, periods, hits)
+    terms = _key_terms(question, expansions, tokenize, normalize, regions, periods, hits, uncovered)
     want = qtype.asked_count(question) if qt == "list" else None
     sents = _score_sentences(hits[:n_scored], terms, regions, periods, tokenize, normalize, qt, want,
                              _anchors(question))
@@ -197,6 +214,9 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
     if span.conflict:
         # The figure found is stated for another year/period than the one asked.
         return _abstain(question, qt, orig, confidence=min(confidence, 0.25), supporting=best.text)
+    if uncovered and qt == "number" and _counted_uncovered(question, uncovered, hits):
+        # "How many Nobel laureates …": the very thing counted has no Chinese form in any passage.
+        confidence = min(confidence, 0.5 * confidence, threshold - 0.01)
     if confidence < threshold:
         return _abstain(question, qt, orig, confidence=confidence, supporting=best.text)
     answer = span.answer.strip()
@@ -207,6 +227,16 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
     cites = _citations(span, top, hits, max_citations)
     return Answer(question=question, answer=answer, answer_type=qt, abstained=False, confidence=confidence,
                   supporting=best.text, citations=cites, hits=orig, method="extractive", english=span.english)
+
+
+def _counted_uncovered(question: str, uncovered: tuple[str, ...], hits) -> bool:
+    """Whether the noun a "how many / how much" question counts is one of its uncovered English words."""
+    m = re.search(r"\bhow (?:many|much)\s+((?:[A-Za-z][\w'’-]*\s*){1,3})", question, re.I)
+    if not m:
+        return False
+    pool = fold(" ".join(h.chunk.text for h in hits))
+    head = {w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", m.group(1))}
+    return any(w.lower() in head and w.lower() not in pool for w in uncovered)
 
 
 _QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{4,30})[”\"」』’]")
@@ -303,9 +333,10 @@ def _abstain(question, qt, hits, confidence: float = 0.0, supporting: str = "") 
 @dataclass(frozen=True)
 class _Terms:
     weights: dict[str, float]  # normalized term → weight
+    missing: int = 0  # English content words with no Chinese form that no passage holds
 
 
-def _key_terms(question, expansions, tokenize, normalize, regions, periods, hits) -> _Terms:
+def _key_terms(question, expansions, tokenize, normalize, regions, periods, hits, uncovered=()) -> _Terms:
     q = _QWORDS.sub("，", fold(question))
     q = re.sub(r"(?<=\d),(?=\d{3})", "", q)
     toks = [t for t in tokenize(normalize(q))]
@@ -325,7 +356,8 @@ def _key_terms(question, expansions, tokenize, normalize, regions, periods, hits
         if re.fullmatch(r"[a-z][a-z\-']*", t) and t not in pool:
             continue  # English words that no passage contains (the expansions carry their meaning)
         out[t] = 1.0
-    return _Terms(out)
+    missing = sum(1 for w in uncovered if w.lower() not in pool)
+    return _Terms(out, missing)
 
 
 def _score_sentences(hits, terms: _Terms, regions, periods, tokenize, normalize, qt, want=None,
@@ -353,7 +385,9 @@ def _score_sentences(hits, terms: _Terms, regions, periods, tokenize, normalize,
     # Qualifiers (region, period) are each worth as much as a strong term.
     qual_w = max([*weights.values(), 1.0]) * 1.2
     q_weight = qual_w * (len(regions) + (1 if periods else 0))
-    denom = total_terms + q_weight or 1.0
+    # An uncovered English word weighs like an average term that no sentence can hold.
+    miss_w = MISSING_WEIGHT * (total_terms / len(weights) if weights else 1.0) * terms.missing
+    denom = total_terms + q_weight + miss_w or 1.0
 
     by_hit: dict[int, list[int]] = {}
     for k, r in enumerate(raw):
@@ -505,6 +539,8 @@ def _number_span(question, top: list[_Sent], terms: _Terms, periods, hits) -> tu
                 continue  # a bare year
             if f[m.end() : m.end() + 1] == "年" or f[max(0, m.start() - 1) : m.start()] in ("第",):
                 continue
+            if not (m.group("unit") or m.group("mag")) and f[m.end() : m.end() + 1] in (".", "、", ")", "）"):
+                continue  # an enumeration mark ("3.冰雪产业技术"), not a figure
             if cat not in ("any",) and c != cat:
                 continue
             if m.group("num").replace(",", "") in given:
@@ -680,7 +716,19 @@ def _governing_period_score(f: str, a: int, periods, chunk_text: str, sent_start
             return weight * 0.8
         if p in PERIOD_YEARS and last.isdigit() and int(last) == PERIOD_YEARS[p][-1]:
             return weight * 0.8
+    if weight < 0.35 and _all_after(last, periods):
+        # The passage sets out a plan period that starts after every year asked: a target for the
+        # future is no figure for a past year (山西2020年… vs “十四五”目标 530亿元).
+        return -0.45
     return -weight * 1.2
+
+
+def _all_after(period: str, asked) -> bool:
+    start = PERIOD_YEARS[period][0] if period in PERIOD_YEARS else None
+    if start is None:
+        return False
+    years = [int(p) for p in asked if p.isdigit()]
+    return bool(years) and len(years) == len(asked) and all(y < start for y in years)
 
 
 def _english_number(txt: str) -> str:
@@ -798,9 +846,33 @@ def _region_of(h: Hit, f: str) -> tuple[str, tuple[int, int] | None]:
     return "", None
 
 
+def _city_span(question, top: list[_Sent]) -> _Span | None:
+    """A city the best sentences name that the question does not: 黑龙江哪个城市实施了X → 齐齐哈尔."""
+    try:
+        from ingest.regions import find_regions, province_of
+    except ImportError:  # pragma: no cover - the gazetteer ships with ingest
+        return None
+    q = fold(question)
+    for s in top[:2]:
+        for name in find_regions(s.folded):
+            prov = province_of(name)
+            if not prov or prov == name or name in q or fold(name) in q:
+                continue
+            i = s.folded.find(fold(name))
+            if i < 0:
+                continue
+            return _Span(s, s.start + i, s.start + i + len(name), s.text[i : i + len(name)], s.score)
+    return None
+
+
 def _region_span(question, top: list[_Sent], hits, english: bool) -> _Span | None:
     s = top[0]
     h = hits[s.hit]
+    if qtype.asks_city(question) and not h.meta.city and qtype.question_regions(question):
+        # The question names the province and asks which of its cities: read the city off the text.
+        span = _city_span(question, top)
+        if span:
+            return span
     short, pos = _region_of(h, s.folded)
     if not short:
         return None
@@ -1072,8 +1144,19 @@ def _fact_span(question, top: list[_Sent], terms: _Terms, hits) -> _Span | None:
     # Who: a person's name next to a title (厅长 张三 / 张三院士).
     if re.search(r"是谁|谁|哪位|\bwho\b|\bwhom\b", q, re.I):
         span = _person(s, q)
+        if span and not span.titled:
+            # An untitled name in the best sentence loses to a name standing by a title the question
+            # asks about (director → 厅长) in one of the next sentences (bylines: 省科技厅厅长 张长斌).
+            for t in top[1:6]:
+                alt = _person(t, q)
+                if alt and alt.titled and any(w in terms.weights for w in re.findall(_TITLE_WORDS, alt.sent.folded)):
+                    return alt
         if span:
             return span
+        for t in top[1:6]:
+            alt = _person(t, q)
+            if alt and alt.titled and any(w in terms.weights for w in re.findall(_TITLE_WORDS, alt.sent.folded)):
+                return alt
     # What is it called: a quoted name not already in the question.
     if re.search(r"叫什么|名字|名称|称为|简称|命名|什么计划|called|named|name of", q, re.I):
         for m in re.finditer(r"[“\"「『‘]([^”\"」』’]{2,20})[”\"」』’]", s.text):
@@ -1216,7 +1299,8 @@ def _person(s: _Sent, q: str) -> _Span | None:
         return (not tagged, b - a != 3, not near, a)
 
     a, b, _ = min(cands, key=rank)
-    return _Span(s, s.start + a, s.start + b, s.text[a:b], s.score + 0.2)
+    titled = re.search(_TITLE_WORDS, f[max(0, a - 4) : b + 4]) is not None
+    return _Span(s, s.start + a, s.start + b, s.text[a:b], s.score + 0.2, titled=titled)
 
 
 _ORG_STOP = re.compile(r"与|和|同|在|由|是|为|了|的|共建|联合|依托|隶属于|隶属|属于|成立|建设|支持|推动|推进|加快|打造|"

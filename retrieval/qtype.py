@@ -51,9 +51,16 @@ _DATE_EN = re.compile(r"\b(what|which) (date|day|year|month)\b|\bwhen\b|\bon wha
 _NUMBER_ZH = re.compile(r"多少|多大|几(个|家|项|名|人|倍|成|批|所|次|座|种)|第几|排(名|第)|比重|占比|强度|增幅|增速|(百分)比")
 _NUMBER_EN = re.compile(r"\bhow (many|much)\b|\bwhat (share|percentage|proportion|amount|value|level|ratio|rank)|"
                         r"\bwhat was the (value|amount|total|number)|\bwhat (is|was) the (number|total)", re.I)
+# "What was X's R&D expenditure …", "… target for X?": a metric noun asks for a figure even without "how many".
+_METRIC_EN = re.compile(r"\b(expenditure|spending|investment|turnover|budget|revenue|output|funding|income|intensity|"
+                        r"growth rate|value added|headcount)s?\b", re.I)
+_TARGET_EN = re.compile(r"\btargets? (for|of)\b", re.I)
 _LIST_ZH = re.compile(r"哪(几|些|两|三|四|五|六|七|八|九|十)|分别(是|为|管|指)|包括(哪|什么)|有哪|哪[^?？]{0,6}大")
+# "list" only as the request ("list the …"), not the noun ("made the recommendation list").
 _LIST_EN = re.compile(r"\bwhich (two|three|four|five|six|seven)\b|\bwhat are (the )?\b|\bname (the|which)\b|"
-                      r"\bnames which\b|\blist\b", re.I)
+                      r"\bnames which\b|^\s*list\b|\blist (the|all|every)\b", re.I)
+# "起止年份是哪几年" asks for years, not for a list.
+_YEARS_ASKED = re.compile(r"起止|哪(几|一|两)?年(?!度)|年份")
 
 
 def _is_english(q: str) -> bool:
@@ -74,6 +81,8 @@ def classify(question: str) -> str:
         return "list"
     if _REGION_ZH.search(q) or _REGION_EN.search(q):
         return "which-region"
+    if _YEARS_ASKED.search(q) and not re.search(r"多少年|how many years", q, re.I):
+        return "date"
     if _LIST_ZH.search(q) or _LIST_EN.search(q):
         return "list"
     if _DATE_ZH.search(q) or _DATE_EN.search(q):
@@ -83,6 +92,9 @@ def classify(question: str) -> str:
         return "date"
     if _NUMBER_ZH.search(q) or _NUMBER_EN.search(q):
         return "number"
+    if _is_english(q) or re.search(r"[A-Za-z]{3}", q):
+        if _METRIC_EN.search(q) or _TARGET_EN.search(q):
+            return "number"
     return "fact"
 
 

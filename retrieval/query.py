@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-from retrieval.lexicon import Expansion, Lexicon, default_lexicon
+from retrieval.lexicon import STOPWORDS, Expansion, Lexicon, default_lexicon, english_words
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION_NAMES_PATH = ROOT / "data" / "region_names_en.tsv"
@@ -352,6 +352,7 @@ class QueryAnalysis:
     expansions: tuple[Expansion, ...]
     qtype: str
     entity_terms: tuple[tuple[str, float], ...] = ()
+    uncovered: tuple[str, ...] = ()  # English content words the lexicon has no Chinese for (see uncovered_words)
 
     @property
     def is_english(self) -> bool:
@@ -418,6 +419,7 @@ def analyze_query(text: str, lexicon: Lexicon | None = None, expand: bool = True
             if not re.fullmatch(rf"{_YEAR}", m.group(0).strip()) and m.group(0).strip()
         ]
     expansions: list[Expansion] = []
+    uncovered: list[str] = []
     lex = lexicon if lexicon is not None else (default_lexicon() if expand else None)
     for part in en_parts:
         en_places, place_spans = _regions_en(part)
@@ -431,7 +433,10 @@ def analyze_query(text: str, lexicon: Lexicon | None = None, expand: bool = True
         year_spans = [(m.start(), m.end()) for m in re.finditer(rf"(?<!\d){_YEAR}(?!\d)", part)]
         entity += [(m.group(0), 0.5) for m in re.finditer(rf"(?<![\d,.]){_YEAR}(?![\d,])", part)]
         if expand and lex is not None:
-            expansions += lex.lookup(_mask(part, place_spans + num_spans + frames + year_spans))
+            masked = _mask(part, place_spans + num_spans + frames + year_spans)
+            found = lex.lookup(masked)
+            expansions += found
+            uncovered += uncovered_words(masked, found)
 
     years, ranges, plans = _years(norm)
     regions = _dedupe(p for p, _ in places)
@@ -450,4 +455,39 @@ def analyze_query(text: str, lexicon: Lexicon | None = None, expand: bool = True
         expansions=tuple(expansions),
         qtype=question_type(norm),
         entity_terms=tuple(dict.fromkeys(entity)),
+        uncovered=_dedupe(uncovered),
     )
+
+
+# Words that carry no searchable meaning in a question even though no lexicon layer lists them.
+_GENERIC_EN = frozenset("""
+    get got gets take took taken make makes made give gave gives go goes went put puts keep kept set sets let
+    become became becomes come came show shows shown see saw seen find found use used help helps want wants
+    like also still yet ever already now new old main key total overall specific particular certain various
+    approximately roughly about around exactly least most really actually please tell know known called
+""".split())
+
+
+def uncovered_words(text: str, expansions: Sequence[Expansion]) -> tuple[str, ...]:
+    """Content words of an English ``text`` that no expansion covers: they cannot be searched in Chinese.
+
+    Stopwords, generic verbs, acronyms, short words and inflected verb forms (-ed/-ing, which are
+    mostly the question's grammar: "held", "listed") are left out. The answer step counts the rest as
+    terms no passage can hold, so a question about something the documents never mention ("Nobel
+    laureates") gets a lower confidence instead of a confident answer from its other words.
+
+        >>> uncovered_words("How many Nobel laureates work there", [])
+        ('Nobel', 'laureates', 'work')
+    """
+    covered = {w.lower() for e in expansions for w, *_ in english_words(e.span)}
+    out: list[str] = []
+    for w, *_ in english_words(text):
+        lw = w.lower().replace("’", "'")
+        if lw.endswith("'s"):
+            lw = lw[:-2]
+        if lw in covered or lw in STOPWORDS or lw in _GENERIC_EN or len(lw) < 3 or _ACRONYM.match(w):
+            continue
+        if re.search(r"(ed|ing)$", lw) and len(lw) > 5:
+            continue
+        out.append(w)
+    return tuple(dict.fromkeys(out))
