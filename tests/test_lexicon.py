@@ -156,8 +156,7 @@ def test_expansion_shares_default_equal():
     assert e.term_shares() == (0.5, 0.5)
 
 
-@pytest.mark.slow
-def test_real_cedict_layer():
+def test_real_cedict_layer():  # builds the CC-CEDICT index once (~5 s), then reads the JSON cache
     lex = Lexicon(glossary=False)
     e = lex.lookup("incubator")
     assert e and "孵化器" in e[0].terms
