@@ -4,7 +4,6 @@ documents, language, source view, metadata edits and escaping of hostile documen
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -326,30 +325,33 @@ def test_outline_lists_each_heading_once_in_order():
     assert outline(chunks) == [(0, "一", 10), (1, "（一）", 30), (1, "（二）", 50), (0, "二", 70)]
 
 
-def test_runner_kwargs_match_by_name():
-    from ui.logic import runner_kwargs
+def test_evaluation_page_runs_the_real_runner(tiny_env):
+    """Run an evaluation from the page on a tiny gold file of our own (BM25 only: no encoder here)."""
+    import json
 
-    def run(gold, corpus, out=None, configs=None, *, index_root=None, progress=None):
-        return None
-
-    args, kw = runner_kwargs(run, gold=Path("g"), out=Path("o"), corpus=Path("c"), configs=["x"], progress=print)
-    assert args == [] and kw == {"gold": Path("g"), "corpus": Path("c"), "out": Path("o"), "configs": ["x"],
-                                 "progress": print}
-
-    def needs_more(gold, secret):
-        return None
-
-    with pytest.raises(TypeError, match="secret"):
-        runner_kwargs(needs_more, gold=Path("g"), out=Path("o"))
-
-
-def test_runner_kwargs_fit_the_real_runner():
-    runner = pytest.importorskip("eval.runner")
-    from ui.logic import runner_kwargs
-
-    _args, kw = runner_kwargs(runner.run, gold=Path("g"), out=Path("o"), corpus=Path("c"), configs=["bm25"],
-                              progress=print)
-    assert {"gold", "out"} <= set(kw)
+    gold = tiny_env / "gold.jsonl"
+    rows = [
+        {"id": "t1", "question": "到2024年全市技术合同成交额达到多少？", "lang": "zh", "type": "number", "answer": "80亿元",
+         "evidence": [{"doc": "plain.txt", "quote": "到2024年，全市技术合同成交额达到80亿元。"}]},
+        {"id": "t2", "question": "全市要建成多少个数据安全示范园区？", "lang": "zh", "type": "number", "answer": "10个",
+         "evidence": [{"doc": "xss.txt", "quote": "全市建成数据安全示范园区10个"}]},
+        {"id": "t3", "question": "全市2024年森林覆盖率目标是多少？", "lang": "zh", "type": "unanswerable", "answer": "",
+         "evidence": []},
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    at = _app()
+    at.sidebar.radio(key="page").set_value("eval").run()
+    at.text_input(key="eval_gold").input(str(gold))
+    at.text_input(key="eval_corpus").input(str(tiny_env / "docs"))
+    at.multiselect(key="eval_configs").set_value(["bm25"])
+    out = tiny_env / "eval" / "from-page"
+    at.text_input(key="eval_out").input(str(out))
+    at.button(key="eval_go").click().run(timeout=300)
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["n_questions"] == 3 and set(report["configs"]) == {"bm25"}
+    assert report["configs"]["bm25"]["retrieval"]["recall@5"] == 1.0
 
 
 @pytest.mark.parametrize("args,frac", [((3, 4), 0.75), (("bm25", 1, 2), 0.5), ((0.3,), 0.3), (("x",), None),

@@ -8,11 +8,10 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -198,48 +197,6 @@ def compare_rows(report: dict[str, Any], a: str, b: str) -> list[dict[str, Any]]
         rows.append({"metric": m, a: va, b if b != a else f"{b} ": vb,
                      "Δ": (vb - va) if va is not None and vb is not None else None})
     return rows
-
-
-_GOLD_NAMES = ("gold", "gold_path", "gold_file", "gold_jsonl", "path")
-_OUT_NAMES = ("out", "out_dir", "output", "output_dir", "outdir")
-
-
-def runner_kwargs(fn: Callable, *, gold: Path, out: Path, corpus: Path | None = None,
-                  configs: Sequence[str] | None = None, cfg: Any = None, progress: Callable | None = None,
-                  engine: Any = None) -> tuple[list[Any], dict[str, Any]]:
-    """Positional and keyword arguments for ``eval.runner.run`` (today ``run(gold, corpus, out,
-    configs, *, ..., progress)``), matched by parameter name so that a renamed or added optional
-    parameter does not break the page. Unknown required parameters raise TypeError."""
-    sig = inspect.signature(fn)
-    args: list[Any] = []
-    kw: dict[str, Any] = {}
-    for p in sig.parameters.values():
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        name = p.name
-        if name in _GOLD_NAMES:
-            val = gold
-        elif name in _OUT_NAMES:
-            val = out
-        elif name in ("corpus", "corpus_dir", "folder", "docs") and corpus is not None:
-            val = corpus
-        elif name in ("configs", "config_names", "names") and configs:
-            val = list(configs)
-        elif name in ("cfg", "config", "base") and cfg is not None:
-            val = cfg
-        elif name in ("progress", "on_progress", "callback") and progress is not None:
-            val = progress
-        elif name in ("engine", "qa") and engine is not None:
-            val = engine
-        elif p.default is not p.empty:
-            continue
-        else:
-            raise TypeError(f"eval.runner.run needs an argument the app does not know: {name!r}")
-        if p.kind == p.POSITIONAL_ONLY:
-            args.append(val)
-        else:
-            kw[name] = val
-    return args, kw
 
 
 def progress_from_args(*args: Any) -> tuple[float | None, str]:

@@ -19,7 +19,6 @@ from ui.logic import (
     load_report,
     metric_rows,
     progress_from_args,
-    runner_kwargs,
     safe_filename,
 )
 
@@ -113,9 +112,8 @@ def run_panel(ctx: Ctx) -> None:
             bar.progress(frac, text=label)
 
     try:
-        args, kw = runner_kwargs(runner.run, gold=gold_path, out=Path(out), corpus=Path(corpus), configs=chosen,
-                                 progress=progress)
-        runner.run(*args, **kw)
+        runner.run(gold_path, Path(corpus), Path(out), chosen or None, index_root=eval_dir() / "index",
+                   progress=progress)
     except Exception as e:
         bar.empty()
         st.error(f"{t('eval_failed', lang)} {type(e).__name__}: {e}")
