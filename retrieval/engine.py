@@ -47,6 +47,6 @@ class PolicyQA:
         answer = extract_answer(
             question, res.hits, tokenize=an.tokenize, normalize=an.normalize,
             query_regions=res.analysis.regions, abstain_threshold=self.cfg.retrieval.abstain_threshold,
-            expansions=expansions, use_llm=use_llm, doc_text=self._doc_text,
+            expansions=expansions, use_llm=use_llm, doc_text=self._doc_text, uncovered=res.analysis.uncovered,
         )
         return answer

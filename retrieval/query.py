@@ -462,6 +462,7 @@ def analyze_query(text: str, lexicon: Lexicon | None = None, expand: bool = True
 # Words that carry no searchable meaning in a question even though no lexicon layer lists them.
 _GENERIC_EN = frozenset("""
     get got gets take took taken make makes made give gave gives go goes went put puts keep kept set sets let
+    hold holds held run runs ran bring brought say told
     become became becomes come came show shows shown see saw seen find found use used help helps want wants
     like also still yet ever already now new old main key total overall specific particular certain various
     approximately roughly about around exactly least most really actually please tell know known called

@@ -389,3 +389,42 @@ def test_figure_stated_in_question_is_not_the_answer(question):
     ans = ask(question, [hit], expansions=["线上平台", "帮助", "企业", "引进", "技术人员"])
     assert not ans.abstained
     assert "860" in ans.answer and "120" not in ans.answer
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("What was Heilongjiang's R&D expenditure in 2019?", "number"),
+    ("Shanxi 十四五 target for 省级重点实验室?", "number"),
+    ("How many 外国专家 made the national recommendation list?", "number"),
+    ("河北省科技创新三年行动计划的起止年份是哪几年？", "date"),
+    ("List the three provinces that set targets", "list"),
+])
+def test_classify_general_cases(question, expected):
+    from retrieval.qtype import classify
+
+    assert classify(question) == expected
+
+
+def test_counted_thing_without_chinese_form_abstains():
+    from ingest.types import Chunk, DocMeta
+    from retrieval.answer import extract_answer
+    from retrieval.types import Hit
+
+    text = "新认定省级重点实验室30家、培育5家。"
+    hit = Hit(Chunk("d", 0, 0, len(text), text), "d.txt", DocMeta(region="浙江"), 1.0)
+    tok = lambda s: [s[i:i + 2] for i in range(len(s) - 1)]  # noqa: E731
+    q = "How many Nobel laureates work in Zhejiang's provincial key laboratories?"
+    kw = dict(tokenize=tok, normalize=str, expansions=["省级", "重点实验室"], use_llm=False)
+    assert extract_answer(q, [hit], uncovered=("Nobel", "laureates"), **kw).abstained
+    assert not extract_answer(q, [hit], uncovered=(), **kw).abstained
+
+
+def test_enumeration_mark_is_not_a_figure():
+    from ingest.types import Chunk, DocMeta
+    from retrieval.answer import extract_answer
+    from retrieval.types import Hit
+
+    text = "3.冰雪产业技术。开展冰雪装备材料技术研究。"
+    hit = Hit(Chunk("d", 0, 0, len(text), text), "d.txt", DocMeta(region="黑龙江"), 1.0)
+    tok = lambda s: [s[i:i + 2] for i in range(len(s) - 1)]  # noqa: E731
+    a = extract_answer("冰雪产业技术的预算是多少?", [hit], tokenize=tok, normalize=str, use_llm=False)
+    assert a.answer != "3"

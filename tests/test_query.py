@@ -253,3 +253,14 @@ def test_chinese_figures_both_scripts(lex, text, expected):
 def test_english_figure_is_a_bm25_entity(lex):
     w = A("Which province reported 3,178 high-tech enterprises?", lex).bm25_terms(simple_tokenize)
     assert w["3178"] == 1.0
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("How many Nobel laureates work in Zhejiang's provincial laboratories?", {"Nobel", "laureates"}),
+    ("How many high-tech enterprises did Zhejiang certify in 2020?", set()),
+    ("Which province held the conference?", set()),  # -ed verbs and question frames are grammar
+])
+def test_uncovered_english_words(question, expected):
+    from retrieval.query import analyze_query
+
+    assert set(analyze_query(question).uncovered) == expected
