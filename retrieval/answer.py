@@ -112,6 +112,7 @@ def extract_answer(
     query_regions: Sequence[str] = (),
     abstain_threshold: float = 0.35,
     max_citations: int = 3,
+    cite_ratio: float = 0.85,
     expansions: Sequence[str] = (),
     use_llm: bool | None = None,
     doc_text: DocText | None = None,
@@ -135,8 +136,8 @@ def extract_answer(
     hits = tuple(hits)
     if uncovered is None:
         uncovered = _uncovered(question) if expansions else ()
-    extractive = _extractive(question, hits, tokenize, normalize, query_regions, abstain_threshold, max_citations,
-                             tuple(expansions), doc_text, tuple(uncovered))
+    extractive = _extractive(question, hits, tokenize, normalize, query_regions, abstain_threshold,
+                             (max_citations, cite_ratio), tuple(expansions), doc_text, tuple(uncovered))
     if use_llm is False or not hits:
         return extractive
     from retrieval import llm  # noqa: PLC0415 - only when an endpoint may be configured
@@ -159,7 +160,7 @@ def _uncovered(question: str) -> tuple[str, ...]:
     return analyze_query(question).uncovered
 
 
-def _extractive(question, hits, tokenize, normalize, query_regions, threshold, max_citations, expansions,
+def _extractive(question, hits, tokenize, normalize, query_regions, threshold, cite: tuple[int, float], expansions,
                 doc_text=None, uncovered: tuple[str, ...] = ()) -> Answer:
     qt = classify(question)
     english = qtype.is_english(question)
@@ -224,7 +225,7 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
         answer = f"{answer} ({span.english})"
     if len(answer) > 100:
         answer = answer[:100]
-    cites = _citations(span, top, hits, max_citations)
+    cites = _citations(span, top, hits, *cite)  # (max_citations, cite_ratio)
     return Answer(question=question, answer=answer, answer_type=qt, abstained=False, confidence=confidence,
                   supporting=best.text, citations=cites, hits=orig, method="extractive", english=span.english)
 
@@ -1395,21 +1396,19 @@ def _label_value(top: list[_Sent], terms: _Terms, hits, q: str) -> _Span | None:
 # ---- citations ---------------------------------------------------------------------------------------
 
 
-def _citations(span: _Span, top: list[_Sent], hits, max_citations: int) -> tuple[Citation, ...]:
-    """[1] = the passage holding the answer; then the best other passages with a supporting sentence."""
+def _citations(span: _Span, top: list[_Sent], hits, max_citations: int, cite_ratio: float) -> tuple[Citation, ...]:
+    """[1] = the passage holding the answer; then other passages whose best sentence scores at least
+    ``cite_ratio`` of the answer's sentence (0.85 measured: citation precision 0.56 → 0.88 on the public set,
+    answers unchanged; lower values cite more near-miss context)."""
     h = hits[span.sent.hit]
     base = h.chunk.start
     ans_span = (base + span.start, base + span.end) if span.end > span.start else None
-    if ans_span and h.chunk.text[span.start : span.end] != span.answer and fold(span.answer) not in fold(
-        h.chunk.text[span.start : span.end]
-    ):
-        ans_span = ans_span  # the answer is derived (a region from metadata): the span is the evidence
     cites = [Citation(n=1, hit=h, sentence_span=(base + span.sent.start, base + span.sent.end), answer_span=ans_span)]
     used = {span.sent.hit}
     for s in top:
         if len(cites) >= max_citations:
             break
-        if s.hit in used or s.score < 0.5 * span.sent.score:
+        if s.hit in used or s.score < cite_ratio * span.sent.score:
             continue
         used.add(s.hit)
         hb = hits[s.hit].chunk.start

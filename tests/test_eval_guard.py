@@ -5,10 +5,10 @@ documents as ../shared/corpus/seeds). The gold file is not shipped with the proj
 ../shared, which CI provides; without it this test fails and says so.
 
 Floors the issue asks for: Recall@5 ≥ 0.90, MRR@10 ≥ 0.75, answer accuracy ≥ 0.70, every
-unanswerable question abstained, false abstention ≤ 0.10. Measured (2026-11-25): Recall@5 0.894,
-MRR@10 0.801, answer accuracy 0.88–0.91, abstention 1.00, false abstention 0.045. Recall@5 is
-0.006 under the issue's floor, so its guard sits just under what is achieved; raise it to 0.90
-when retrieval gets there.
+unanswerable question abstained, false abstention ≤ 0.10. Measured (2026-11-25): Recall@5 0.970,
+MRR@10 0.922, answer accuracy 0.955, abstention 1.00, false abstention 0.000, citation precision 0.88;
+by language MRR@10 zh 0.907, zh-hant 1.0, en 0.917, mixed 1.0; English answer accuracy 0.857.
+The guards sit a little under what is achieved, so a regression fails CI.
 """
 
 from __future__ import annotations
@@ -18,8 +18,12 @@ from pathlib import Path
 import pytest
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seeds_gold.jsonl"
-FLOORS = {"recall@5": 0.87, "mrr@10": 0.77, "answer_accuracy": 0.82, "abstention_accuracy": 1.0}
-MAX_FALSE_ABSTENTION = 0.10
+FLOORS = {"recall@5": 0.93, "mrr@10": 0.88, "answer_accuracy": 0.91, "abstention_accuracy": 1.0,
+          "citation_precision": 0.80}
+MAX_FALSE_ABSTENTION = 0.05
+# Per language (issue 11: English, mixed and traditional questions as good as Chinese ones).
+LANG_FLOORS = {"zh": {"mrr@10": 0.86}, "zh-hant": {"mrr@10": 0.85}, "en": {"mrr@10": 0.85, "answer_accuracy": 0.75},
+               "mixed": {"mrr@10": 0.90}}
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +37,26 @@ def default_report(sample_qa):
 
     ec = get_config(DEFAULT)
     assert ec.apply(sample_qa.cfg) == sample_qa.cfg, "the default configuration must be the plain Config"
+    from eval.metrics import grouped
+
     located = locate(load_gold(GOLD), sample_qa, str(GOLD))
-    return aggregate(run_questions(sample_qa, located, mode=ec.mode, k=10))
+    results = run_questions(sample_qa, located, mode=ec.mode, k=10)
+    return {**aggregate(results), "by_lang": grouped(results, "lang")}
 
 
 def test_default_configuration_meets_its_floors(default_report):
     r = default_report
     got = {"recall@5": r["retrieval"]["recall@5"], "mrr@10": r["retrieval"]["mrr@10"],
-           "answer_accuracy": r["answer_accuracy"], "abstention_accuracy": r["abstention_accuracy"]}
+           "answer_accuracy": r["answer_accuracy"], "abstention_accuracy": r["abstention_accuracy"],
+           "citation_precision": r["citation_precision"]}
     low = {k: round(v, 3) for k, v in got.items() if v < FLOORS[k]}
     assert not low, f"below the floor {FLOORS}: {low}"
     assert r["false_abstention_rate"] <= MAX_FALSE_ABSTENTION, r["false_abstention_rate"]
+
+
+@pytest.mark.parametrize("lang", sorted(LANG_FLOORS))
+def test_each_language_meets_its_floor(default_report, lang):
+    r = default_report["by_lang"][lang]
+    got = {"mrr@10": r["retrieval"]["mrr@10"], "answer_accuracy": r["answer_accuracy"]}
+    low = {k: round(got[k], 3) for k, floor in LANG_FLOORS[lang].items() if got[k] < floor}
+    assert not low, f"{lang} below the floor {LANG_FLOORS[lang]}: {low}"
