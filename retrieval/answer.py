@@ -772,10 +772,17 @@ def _big(v: float) -> str:
 # ---- dates ---------------------------------------------------------------------------------------
 
 
+_PUBLISH_Q = re.compile(r"发布|印发|发文|成文|签发|刊发|刊登|公布|published|issued|released?|publication|posted")
+_PUBLISH_VERB = re.compile(r"发布|印发|发文|成文|签发|刊发|刊登|公布|发表")
+
+
 def _date_span(question, top: list[_Sent], hits) -> _Span | None:
     q = fold(question)
     wants_range = bool(re.search(r"起止|起讫|从哪年|期限|哪几年|年限|period|from .* to", q))
     wants_issue = bool(re.search(r"发布|印发|发文|成文|签发|哪天|哪一天|日期|published|issued|release|dated|date", q))
+    # "When was it published/issued": the document's own date (header line, metadata), not a date the text
+    # mentions (a meeting held on 3月30日) — unless that date's clause itself says it was issued.
+    publication = bool(_PUBLISH_Q.search(q)) and not re.search(r"召开|举行|举办|开幕|held|convened|took place", q)
     best: _Span | None = None
     for s in top[:6]:
         f = s.folded
@@ -785,6 +792,8 @@ def _date_span(question, top: list[_Sent], hits) -> _Span | None:
                 if best is not None and _overlaps(best, s, m):
                     continue
                 score = s.score + fit
+                if publication and not _PUBLISH_VERB.search(f[max(0, m.start() - 20) : m.end() + 20]):
+                    score -= 0.4
                 if best is None or score > best.score:
                     best = _Span(s, s.start + m.start(), s.start + m.end(), s.text[m.start() : m.end()], score,
                                  _english_date(f[m.start() : m.end()]))
