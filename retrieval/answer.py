@@ -526,6 +526,7 @@ def _number_span(question, top: list[_Sent], terms: _Terms, periods, hits) -> tu
     masked_hit = False
     # Figures the question states are its conditions ("help 195 employers bring in how many …"), not the answer.
     given = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", qf)}
+    quals = _question_qualifiers(qf)
     for s in top[:6]:
         if s.score < best_top - 0.25:
             break
@@ -557,6 +558,10 @@ def _number_span(question, top: list[_Sent], terms: _Terms, periods, hits) -> tu
             for m in _ORDINAL.finditer(f):
                 cands.append((m.start(), m.end(), s.text[m.start() : m.end()], 0.2))
         for a, b, txt, fit in cands:
+            qual = _qualifier_fit(f, a, b, quals)
+            if qual is None:
+                continue  # 省级重点实验室20家 does not answer a question about 国家重点实验室
+            fit += qual
             prox = _proximity(a, b, term_pos, f)
             per = _governing_period_score(f, a, periods, hits[s.hit].chunk.text, s.start)
             score = s.score + 0.5 * prox + fit + per + _context_fit(f, a, b, qf) + _attach_fit(f, a, b, terms, qf)
@@ -574,6 +579,67 @@ def _number_span(question, top: list[_Sent], terms: _Terms, periods, hits) -> tu
     if masked_hit and best.sent is top[0]:
         masked_hit = False
     return best, masked_hit and best.sent is not top[0]
+
+
+# Administrative level of a counted thing: 国家重点实验室 vs 省级重点实验室 vs 市级….
+_LEVEL_ZH = r"国家级|国家|全国|省级|省|市级|市|县级|县"
+_LEVEL_EN = {"national": "国家", "state": "国家", "provincial": "省", "municipal": "市", "city": "市", "county": "县"}
+_LEVEL_NOUN = re.compile(rf"({_LEVEL_ZH})((?:重点|工程|技术|创新|研究|实验|产业|科技|企业|农业|高新|制造业|孵化)"
+                         r"[\u4e00-\u9fff]{0,8}?(?:实验室|中心|基地|园区|平台|企业|研究院|孵化器|众创空间|园|区))")
+_LEVEL_EN_RX = re.compile(r"\b(national|state|provincial|municipal|city|county)[- ]level\b|"
+                          r"\b(national|state|provincial|municipal|county)\b\s*([\u4e00-\u9fff]{2,12})", re.I)
+
+
+_LEVEL_KIND = re.compile(r"(?:实验室|中心|基地|园区|平台|企业|研究院|孵化器|众创空间|园|区)$")
+
+
+def _level(word: str) -> str:
+    return {"国家级": "国家", "全国": "国家", "省级": "省", "市级": "市", "县级": "县"}.get(word, word)
+
+
+def _question_qualifiers(q: str) -> tuple[tuple[str, str], ...]:
+    """(level, noun) pairs the question names: 国家重点实验室 → ("国家", "重点实验室").
+
+    The noun is what the level qualifies; a figure stated for the same noun at another level is another metric.
+    """
+    out = [(_level(m.group(1)), m.group(2)) for m in _LEVEL_NOUN.finditer(q)]
+    for m in _LEVEL_EN_RX.finditer(q):
+        if m.group(3):  # "provincial 重点实验室" in a mixed question
+            noun = _LEVEL_NOUN.match("省" + m.group(3))
+            if noun:
+                out.append((_LEVEL_EN[m.group(2).lower()], noun.group(2)))
+    return tuple(dict.fromkeys(out))
+
+
+def _qualifier_fit(f: str, a: int, b: int, quals) -> float | None:
+    """None when the figure counts the asked kind of thing at another level; a bonus when at the asked level.
+
+    The figure's metric is the nearest mention of the same kind (…实验室) in its clause, before it
+    (省级重点实验室(含省实验室)数量倍增,到达210个以上) or right after it (新建20家省重点实验室).
+    """
+    if not quals:
+        return 0.0
+    lo = max(f.rfind(c, 0, a) for c in "；;。") + 1
+    his = [i for i in (f.find(c, b) for c in "；;。") if i >= 0]
+    hi = min(his) if his else len(f)
+    fit = 0.0
+    for level, noun in quals:
+        kind = _LEVEL_KIND.search(noun)
+        if kind is None:
+            continue
+        best = None
+        for m in re.finditer(re.escape(kind.group(0)), f[lo:hi]):
+            s0 = lo + m.start()
+            d = a - s0 if s0 < a else 2 * (s0 - b)
+            if best is None or d < best[0]:
+                pre = re.search(rf"(?<![全我本各该])({_LEVEL_ZH})[\u4e00-\u9fff]{{0,6}}$", f[max(lo, s0 - 9):s0])
+                best = (d, _level(pre.group(1)) if pre else "")
+        if best is None or not best[1]:
+            continue
+        if best[1] != level:
+            return None
+        fit += 0.3
+    return fit
 
 
 def _term_positions(f: str, terms: _Terms) -> list[tuple[int, int, float]]:
@@ -630,6 +696,8 @@ def _attach_fit(f: str, a: int, b: int, terms: _Terms, q: str) -> float:
     asks_target = bool(_TARGET_WORDS.search(q))
     head = re.sub(r"(?:达到|达|为|突破|超过|约|共|计|累计|新增|增加|净增|增长|总数|合计)$", "", f[max(0, a - 16):a])
     head = re.sub(r"(?:达到|达|为|突破|超过|约|共|计|累计)$", "", head)
+    # A count noun between metric and figure still ties them: 外国专家人选达46名, 企业数量为120家.
+    head = re.sub(r"(?:人选|人数|数量|总数|总量|个数|家数|规模)$", "", head)
     # Longest stretch of the question's own wording that ends right at the figure (tokenizer-independent).
     k = 0
     while k < len(head) and re.match(r"[\u4e00-\u9fffa-z&]", head[-(k + 1)]) and head[-(k + 1):] in q:
@@ -918,6 +986,9 @@ def _list_span(question, top: list[_Sent], terms: _Terms, hits, english: bool) -
     want = qtype.asked_count(question)
     if re.search(r"哪(两|三|四|五|几|些)(个)?(省|地区)|which (two|three|four|five|\d) (provinces|regions)", q, re.I):
         return _region_list(top, hits, want, english)
+    span = _gap_list(top[:6], q)
+    if span is not None:
+        return span
     kind = _place_kind(q)
     if kind:
         span = _place_list(top[:6], q, kind, want)
@@ -946,6 +1017,54 @@ def _list_span(question, top: list[_Sent], terms: _Terms, hits, english: bool) -
     if best is not None and want and best.score < top[0].score:
         return best if best.score > top[0].score - 0.3 else None
     return best
+
+
+_GAP = re.compile(r"什么|哪(?:一|个|种|类)")
+_GAP_STOP = re.compile(r"[，,。；;、?？！!\s]|和|及|与|以及|或")
+
+
+def _gap_list(top: list[_Sent], q: str) -> _Span | None:
+    """One item per wh-gap: 成为什么策源地、什么高地和什么基地 → 创新发展策源地、人才集聚高地、合作基地.
+
+    Each gap's head noun (the characters after the wh-word) must end an item, all in one sentence and in
+    the question's order; the item reaches back to the previous separator, less a lead-in the question
+    itself states (成为全国…).
+    """
+    gaps = list(_GAP.finditer(q))
+    if len(gaps) < 2:
+        return None
+    heads = []
+    for g in gaps:
+        stop = _GAP_STOP.search(q, g.end())
+        head = q[g.end():stop.start() if stop else len(q)]
+        head = re.sub(r"(?:的|呢|吗|等)$", "", head)
+        if not re.fullmatch(r"[\u4e00-\u9fff]{1,6}", head):
+            return None
+        heads.append(head)
+    for s in top:
+        f = s.folded
+        pos, items, first = 0, [], None
+        for head in heads:
+            i = f.find(head, pos)
+            if i < 0:
+                break
+            seps = [m.end() for m in _GAP_STOP.finditer(f, pos, i)]
+            lo = seps[-1] if seps else pos
+            seg = f[lo:i]
+            k = len(seg)
+            while k >= 2 and seg[:k] not in q:
+                k -= 1
+            seg = seg[k:] if k >= 2 else seg
+            seg = re.sub(r"^(?:的|为|是|成为|建成|打造)", "", seg)
+            if not 1 <= len(seg) <= 14:
+                break
+            a = i - len(seg)
+            first = a if first is None else first
+            items.append(s.text[a:i + len(head)])
+            pos = i + len(head)
+        if len(items) == len(heads):
+            return _Span(s, s.start + first, s.start + pos, "、".join(items), s.score + 0.3)
+    return None
 
 
 def _list_candidates(text: str, q: str = "") -> list[tuple[int, int, list[str], float, bool]]:
@@ -1168,10 +1287,19 @@ def _fact_span(question, top: list[_Sent], terms: _Terms, hits) -> _Span | None:
             if alt and alt.titled and any(w in terms.weights for w in re.findall(_TITLE_WORDS, alt.sent.folded)):
                 return alt
     # What is it called: a quoted name not already in the question.
+    kind = re.search(r"(?:哪|什么|which\s*)(?:所|家|个|一个)?(" + _ORG_SUFFIX + r"|高校|机构|单位|部门)", q)
+    en_kind = re.search(r"\b(institute|university|bank|zone|park|department|agency|center|centre|lab)\b", q, re.I)
     if re.search(r"叫什么|名字|名称|称为|简称|命名|什么计划|called|named|name of", q, re.I):
-        for m in re.finditer(r"[“\"「『‘]([^”\"」』’]{2,20})[”\"」』’]", s.text):
-            if fold(m.group(1)) not in q:
-                return _Span(s, s.start + m.start(1), s.start + m.end(1), m.group(1), s.score + 0.3)
+        quoted = [_Span(s, s.start + m.start(1), s.start + m.end(1), m.group(1), s.score + 0.3)
+                  for m in re.finditer(r"[“\"「『‘]([^”\"」』’]{2,20})[”\"」』’]", s.text) if fold(m.group(1)) not in q]
+        if kind or en_kind:
+            # Several names in one sentence: the one that holds the question's own words (an English
+            # description translated by the lexicon) wins over the first quoted one.
+            org = _organisation(s, q, kind.group(1) if kind else en_kind.group(1).lower(), terms)
+            if org is not None:
+                quoted.append(org)
+        if quoted:
+            return max(quoted, key=lambda sp: (_term_content(fold(sp.answer), terms), -quoted.index(sp)))
     # Which organisation: a name ending in the kind asked for.
     if re.search(r"文号|字号|document number", q):
         for t in top[:5]:
@@ -1184,8 +1312,6 @@ def _fact_span(question, top: list[_Sent], terms: _Terms, hits) -> _Span | None:
     span = _template(top[:3], q)
     if span:
         return span
-    kind = re.search(r"(?:哪|什么|which\s*)(?:所|家|个|一个)?(" + _ORG_SUFFIX + r"|高校|机构|单位|部门)", q)
-    en_kind = re.search(r"\b(institute|university|bank|zone|park|department|agency|center|centre|lab)\b", q, re.I)
     if kind or en_kind:
         span = _organisation(s, q, kind.group(1) if kind else en_kind.group(1).lower(), terms)
         if span:
@@ -1317,6 +1443,16 @@ _ORG_STOP = re.compile(r"与|和|同|在|由|是|为|了|的|共建|联合|依�
                        r"组建|设立|以|对|向|把|将|及|等|到|从|于")
 
 
+def _term_content(name: str, terms: _Terms) -> int:
+    """Characters of ``name`` covered by question terms of two or more characters."""
+    covered = set()
+    for t in terms.weights:
+        if len(t) >= 2 and not t.isdigit():
+            for m in re.finditer(re.escape(t), name):
+                covered.update(range(m.start(), m.end()))
+    return len(covered)
+
+
 def _organisation(s: _Sent, q: str, kind: str, terms: _Terms) -> _Span | None:
     f = s.folded
     suffix = {"高校": "大学|学院", "institute": "研究所|研究院|所|院", "university": "大学|学院", "bank": "银行",
@@ -1333,6 +1469,7 @@ def _organisation(s: _Sent, q: str, kind: str, terms: _Terms) -> _Span | None:
             if _ORG_STOP.search(f[a - 1 : m.start()][:2]) and a < m.start() - 1:
                 w = _ORG_STOP.match(f[a - 1 : m.start()])
                 if w:
+                    a = min(m.start(), a - 1 + w.end())  # past the whole stop word (共建 → not 建…)
                     break
             a -= 1
         cut = None

@@ -63,6 +63,10 @@ _LIST_EN = re.compile(r"\bwhich (two|three|four|five|six|seven)\b|\bwhat are (th
 _YEARS_ASKED = re.compile(r"起止|哪(几|一|两)?年(?!度)|年份")
 
 
+# Several wh-gaps in one question ("成为什么高地和什么基地") ask for one item per gap: a list.
+_GAPS = re.compile(r"什么(?=[\u4e00-\u9fff])|哪(?:一|个|种|类)(?=[\u4e00-\u9fff])")
+
+
 def _is_english(q: str) -> bool:
     latin = len(re.findall(r"[A-Za-z]", q))
     cjk = len(re.findall(r"[\u4e00-\u9fff]", q))
@@ -83,7 +87,7 @@ def classify(question: str) -> str:
         return "which-region"
     if _YEARS_ASKED.search(q) and not re.search(r"多少年|how many years", q, re.I):
         return "date"
-    if _LIST_ZH.search(q) or _LIST_EN.search(q):
+    if _LIST_ZH.search(q) or _LIST_EN.search(q) or len(_GAPS.findall(q)) >= 2:
         return "list"
     if _DATE_ZH.search(q) or _DATE_EN.search(q):
         # "多少年" / "how many years" ask for a count.

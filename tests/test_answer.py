@@ -428,3 +428,108 @@ def test_enumeration_mark_is_not_a_figure():
     tok = lambda s: [s[i:i + 2] for i in range(len(s) - 1)]  # noqa: E731
     a = extract_answer("冰雪产业技术的预算是多少?", [hit], tokenize=tok, normalize=str, use_llm=False)
     assert a.answer != "3"
+
+
+# ---- mixed / traditional-script weaknesses: own passages ------------------------------------------------
+
+NEWS = ("工作动态\n\n某市召开科技创新大会\n\n作者: 编辑部\n时间:2022-06-15\n\n"
+        "6月10日,市科技局召开全市科技创新大会。会议部署了下半年重点工作。"
+        "会议要求,各区要在7月1日前报送年度计划。")
+LABS = ("优化调整省级重点实验室,2022年新建15家省重点实验室。"
+        "新建国家级工程技术研究中心3家。"
+        "到2025年,国家级重点实验室总数达到8个以上;省级重点实验室(含省实验室)数量倍增,到达150个以上;"
+        "中试基地实现9个重点产业集群全覆盖。")
+TALENT = ("入选国家引才计划的海外专家人选达52名,连续三年保持全省第一;"
+          "入选科技部创新创业人才27名。")
+GOALS = ("(二)发展目标。到2027年,科技实力实现新跃升,成为全国数字经济策源地、青年人才集聚高地和"
+         "长三角成果转化基地。")
+ORGS = ("三是深化院地合作,与清华大学共建“智能装备联合研发中心”,与中科院共建先进储能材料研究院,"
+        "与复旦大学共建数字医疗研究所。")
+OWN_DOCS = {"news.txt": NEWS, "labs.txt": LABS, "talent.txt": TALENT, "goals.txt": GOALS, "orgs.txt": ORGS}
+
+
+def own_hits(name: str, *ranges: tuple[int, int]) -> list[Hit]:
+    text = OWN_DOCS[name]
+    meta = DocMeta(title=name, region="", date="", year=None)
+    return [Hit(Chunk(name, r, a, b, text[a:b]), name, meta, score=1.0 / (r + 1), rank=r + 1)
+            for r, (a, b) in enumerate(ranges)]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("某市科技创新大会的新闻是哪一天发布的?", "2022-06-15"),
+        ("某市科技創新大會的新聞是哪一天發布的？", "2022-06-15"),
+        ("When was the news item on the city's science conference published?", "2022-06-15"),
+        # Not a publication question: the in-text date of the meeting stays the answer.
+        ("某市科技创新大会是哪天召开的?", "6月10日"),
+    ],
+)
+def test_publication_date_prefers_header_line(question, expected):
+    body = NEWS.index("6月10日")
+    hits = own_hits("news.txt", (body, len(NEWS)))
+    ans = ask(question, hits, doc_text=OWN_DOCS.get)
+    assert not ans.abstained
+    assert ans.answer.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        # The figure counts the asked noun at another level: reject it, abstain if nothing else fits.
+        ("2022年计划新建几家国家重点实验室?", None),
+        ("2022年計畫新建幾家國家重點實驗室？", None),
+        ("2022年新建几家省重点实验室?", "15家"),
+        ("新建国家级工程技术研究中心多少家?", "3家"),
+        ("到2025年国家级重点实验室要达到多少个?", "8个以上"),
+        ("到2025年省级重点实验室要达到多少个?", "150个以上"),
+        ("2025 target for 省级重点实验室 (including provincial labs)?", "150个以上"),
+    ],
+)
+def test_number_level_qualifier(question, expected):
+    # Abstention cases see only the sentence that counts provincial labs.
+    hits = own_hits("labs.txt", (0, LABS.index("。") + 1) if expected is None else (0, len(LABS)))
+    ans = ask(question, hits)
+    if expected is None:
+        assert ans.abstained, ans.answer
+    else:
+        assert not ans.abstained
+        assert ans.answer.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("入选国家引才计划的海外专家有多少名?", "52名"),
+        ("How many 海外专家 made the national talent programme list?", "52名"),
+    ],
+)
+def test_number_count_noun_between_metric_and_figure(question, expected):
+    ans = ask(question, own_hits("talent.txt", (0, len(TALENT))))
+    assert not ans.abstained
+    assert ans.answer.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["到2027年要成为全国的什么策源地、什么高地和什么基地?", "到2027年要成為全國的什麼策源地、什麼高地和什麼基地？"],
+)
+def test_list_one_item_per_wh_gap(question):
+    assert classify(question) == "list"
+    ans = ask(question, own_hits("goals.txt", (0, len(GOALS))))
+    assert not ans.abstained
+    assert [fold(x) for x in ans.answer.split("、")] == ["数字经济策源地", "青年人才集聚高地", "长三角成果转化基地"]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        # The English description, once translated, picks the right one of several names.
+        ("与中科院共建的 research institute for advanced energy storage materials 叫什么?", "先进储能材料研究院"),
+        ("与清华大学共建的研发中心叫什么?", "智能装备联合研发中心"),
+    ],
+)
+def test_called_prefers_name_holding_question_terms(question, expected):
+    ans = ask(question, own_hits("orgs.txt", (0, len(ORGS))), expansions=("先进", "储能", "材料", "研究院"))
+    assert not ans.abstained
+    assert ans.answer == expected

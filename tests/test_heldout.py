@@ -5,7 +5,7 @@ public gold wording: other phrasings, more English and traditional-Chinese quest
 unanswerable ones (figures the documents do not state, other provinces or years, figures the
 Hebei speech masks as X). Code must never key on these questions; fix causes, not questions.
 
-Measured (default configuration, 2026-11-25): answer accuracy 0.848, abstention accuracy 0.889,
+Measured (default configuration, 2026-11-25): answer accuracy 1.000, abstention accuracy 1.000,
 false abstention 0.000, MRR@10 0.970. The floors sit a little below.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 HELDOUT = Path(__file__).resolve().parent / "data" / "heldout_questions.jsonl"
-FLOORS = {"answer_accuracy": 0.80, "abstention_accuracy": 0.80, "mrr@10": 0.90}
-MAX_FALSE_ABSTENTION = 0.10
+FLOORS = {"answer_accuracy": 0.90, "abstention_accuracy": 0.85, "mrr@10": 0.93}
+MAX_FALSE_ABSTENTION = 0.05
 
 
 @pytest.fixture(scope="module")
@@ -56,4 +56,4 @@ def test_heldout_meets_its_floors(heldout_report):
 def test_no_language_collapses(heldout_report, lang):
     _, by_lang = heldout_report
     # Each language keeps at least half of its questions right (answers and abstentions together).
-    assert by_lang[lang]["overall_accuracy"] >= 0.5, (lang, by_lang[lang])
+    assert by_lang[lang]["overall_accuracy"] >= 0.8, (lang, by_lang[lang])
