@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from retrieval.lexicon import STOPWORDS, Expansion, Lexicon, default_lexicon, english_words
+from retrieval.qtype import classify
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION_NAMES_PATH = ROOT / "data" / "region_names_en.tsv"
@@ -93,24 +94,6 @@ _REGION_Q_EN = re.compile(
     r"\b[Ww](?:hich|hat|HICH|HAT)\s+(?:(?!(?:did|does|do|is|are|was|were|has|have|had)\b)[a-z][a-z\-]*\s+)?"
     r"(?:[Pp]rovinces?|[Rr]egions?|[Cc]it(?:y|ies)|[Cc]ount(?:y|ies)|[Mm]unicipalit(?:y|ies)|[Pp]laces?)\b(?:['’]s\b)?"
     r"|\b[Ww]here\b"
-)
-_REGION_Q_ZH = re.compile(r"哪(?:个|些|一个)?(?:省|地区|城市|市|县|地方|座城市)|哪里|何地|什么地方")
-_NUMBER_Q = re.compile(
-    r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:was|is|were|are)\s+the\s+(?:\w+\s+)?(?:value|amount|number|total|"
-    r"share|rate|proportion|growth|output|revenue|investment)\b|\bwhat\s+(?:share|percentage|proportion|amount|number|value)\b|多少|几(?:个|家|项|名|所|倍)|"
-    r"占比.{0,4}[?？]?$",
-    re.IGNORECASE,
-)
-_DATE_Q = re.compile(
-    r"\bwhen\b|\bwhat\s+(?:date|year|day|time)\b|\bwhich\s+year\b|\bon\s+what\s+date\b|何时|什么时候|哪一?天|"
-    r"哪一?年|几月|日期|起止年份",
-    re.IGNORECASE,
-)
-_LIST_Q = re.compile(
-    r"\bwhich\s+(?:two|three|four|five)\b|\blist\b|\bwhat\s+are\b|哪(?:两|三|四|几)|哪些", re.IGNORECASE
-)
-_DOC_Q = re.compile(
-    r"\bwhich\s+(?:document|file|notice|report|plan)\b|哪(?:个|份|一份)(?:文件|文档|通知|报告)", re.IGNORECASE
 )
 
 
@@ -288,21 +271,6 @@ def _years(text: str) -> tuple[list[int], list[tuple[int, int]], list[str]]:
     return sorted(years), list(dict.fromkeys(ranges)), list(dict.fromkeys(plans))
 
 
-def question_type(text: str) -> str:
-    """Rough answer-type hint: which-region, which-doc, date, number, list or fact."""
-    if _REGION_Q_EN.search(text) or _REGION_Q_ZH.search(text):
-        return "which-region"
-    if _DOC_Q.search(text):
-        return "which-doc"
-    if _DATE_Q.search(text):
-        return "date"
-    if _NUMBER_Q.search(text):
-        return "number"
-    if _LIST_Q.search(text):
-        return "list"
-    return "fact"
-
-
 # ---------------------------------------------------------------- analysis
 
 
@@ -453,7 +421,7 @@ def analyze_query(text: str, lexicon: Lexicon | None = None, expand: bool = True
         plans=tuple(plans),
         numbers=_dedupe(numbers),
         expansions=tuple(expansions),
-        qtype=question_type(norm),
+        qtype=classify(norm),  # the same typing the answer step uses (retrieval/qtype.py)
         entity_terms=tuple(dict.fromkeys(entity)),
         uncovered=_dedupe(uncovered),
     )

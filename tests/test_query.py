@@ -7,7 +7,7 @@ import re
 import pytest
 
 from retrieval.lexicon import Lexicon
-from retrieval.query import analyze_query, english_number, question_type, script_of
+from retrieval.query import analyze_query, english_number, script_of
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +150,7 @@ def test_plan_expands_to_chinese(lex):
     ],
 )
 def test_question_type(text, qtype):
-    assert question_type(text) == qtype
+    assert analyze_query(text).qtype == qtype
 
 
 def test_bm25_terms_english_matches_chinese_weight(lex):
