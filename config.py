@@ -83,7 +83,14 @@ class RetrievalConfig:
     expand_cedict: bool = True  # second lexicon layer: CC-CEDICT reverse lookup (weighted below the glossary)
     region_boost: float = 0.15  # added to the fused score of hits whose region the query names
     year_boost: float = 0.05
-    abstain_threshold: float = 0.35  # answer confidence below this → "not found"
+    # Added (× the document's title/year match, 0–1.5) to the fused score of every passage of a document the query
+    # names by title, year or issuer (retrieval/docmatch.py). Grid on gov questions in scripts/tune_doc_boost.py.
+    doc_boost: float = 1.2  # grid 0–5 on tests/data/gov/dev.jsonl: R@5 0.781 (0) → 0.836 (1.2), lower above 2
+    doc_top: int = 3  # the best-matching documents whose passages join the BM25 candidates …
+    doc_passages: int = 20  # … this many of them (0 = off)
+    # answer confidence below this → "not found"; None = the threshold fitted with the answer scorer
+    # (data/answer_scorer.json, chosen by scripts/train_answer_scorer.py for a stated false-abstention rate)
+    abstain_threshold: float | None = None
     answer: str = "extractive"  # "extractive" (typed span extraction) | "naive" (best-overlap sentence baseline)
 
 

@@ -43,10 +43,12 @@ class PolicyQA:
             from retrieval.answer_naive import naive_answer
 
             return naive_answer(question, res.hits, tokenize=an.tokenize)
+        return extract_answer(question, res.hits, use_llm=use_llm, **self.answer_kwargs(res))
+
+    def answer_kwargs(self, res) -> dict:
+        """What the answer step takes from a search result besides the question and hits (one query analysis)."""
+        an = self.searcher.analyzer
         expansions = [t for e in res.analysis.expansions for t in e.terms] if res.analysis.expansions else []
-        answer = extract_answer(
-            question, res.hits, tokenize=an.tokenize, normalize=an.normalize,
-            query_regions=res.analysis.regions, abstain_threshold=self.cfg.retrieval.abstain_threshold,
-            expansions=expansions, use_llm=use_llm, doc_text=self._doc_text, uncovered=res.analysis.uncovered,
-        )
-        return answer
+        return dict(tokenize=an.tokenize, normalize=an.normalize, query_regions=res.analysis.regions,
+                    abstain_threshold=self.cfg.retrieval.abstain_threshold, expansions=expansions,
+                    doc_text=self._doc_text, uncovered=res.analysis.uncovered, qt=res.analysis.qtype)

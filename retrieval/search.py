@@ -92,6 +92,7 @@ class Searcher:
 
         self.lexicon = default_lexicon(glossary=True, cedict=cfg.retrieval.expand_cedict)
         self._sorted_vocab: list[str] | None = None  # for number variants, built on first use
+        self._docmatch = None  # document-level title/year index, built on first use
 
     @classmethod
     def open(cls, cfg: Config, encoder=None) -> Searcher:
@@ -163,8 +164,18 @@ class Searcher:
         n_cand = max(rc.candidates, k)
 
         lists: dict[str, dict[int, float]] = {}
+        doc_sc = self.doc_scores(terms, qa) if rc.doc_boost > 0 and terms else None
         if mode in ("hybrid", "bm25") and terms:
             lists["bm25"] = self._bm25(terms, n_cand, mask)
+            if doc_sc is not None and rc.doc_passages > 0:
+                # The passages of the documents the query names best join the candidates even when the
+                # whole-corpus ranking left them out (their words are the title's, not the passage's).
+                top_docs = np.argsort(-doc_sc)[: rc.doc_top]
+                dmask = np.isin(self.index.chunk_doc, top_docs[doc_sc[top_docs] > 0])
+                if mask is not None:
+                    dmask &= mask
+                for i, sc in self._bm25(terms, rc.doc_passages, dmask).items():
+                    lists["bm25"].setdefault(i, sc)
         if mode in ("hybrid", "dense"):
             qvec = self.encoder.encode_query(dense_query_text(qa, rc.dense_query))
             idx, sc = self.index.dense.search(qvec, n_cand, mask=mask)
@@ -194,7 +205,7 @@ class Searcher:
         if not fused:
             return SearchResult([], qa, terms)
 
-        # Query analysis boosts: a region the query names, a year the passage states.
+        # Query analysis boosts: a region the query names, a year the passage states, a document the query names.
         scale = max(fused.values()) or 1.0
         regions = set(qa.regions)
         years = [str(y) for y in qa.years]
@@ -208,6 +219,8 @@ class Searcher:
                 c = self.index.chunk(i)
                 if any(y in c.text for y in years):
                     bonus += rc.year_boost
+            if doc_sc is not None:
+                bonus += rc.doc_boost * float(doc_sc[int(self.index.chunk_doc[i])])
             fused[i] += bonus * scale
 
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
@@ -219,6 +232,15 @@ class Searcher:
             scores["fused"] = s
             hits.append(Hit(chunk=c, doc_name=d.name, meta=d.meta, score=s, scores=scores, rank=r))
         return SearchResult(hits, qa, terms)
+
+    def doc_scores(self, terms: dict[str, float], qa: QueryAnalysis) -> np.ndarray:
+        """Per document: how well its title, issuer and year match the query (``retrieval/docmatch.py``)."""
+        if self._docmatch is None:
+            from retrieval.docmatch import DocMatcher
+
+            self._docmatch = DocMatcher([d.meta for d in self.index.docs], self.analyzer.tokenize)
+        english = [w for part in qa.en_parts for w in part.split()]
+        return self._docmatch.scores(terms, qa.years, english)
 
     def with_number_variants(self, terms: dict[str, float]) -> dict[str, float]:
         """Add the indexed forms of each bare figure: the tokenizer keeps a counter with its figure

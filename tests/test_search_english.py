@@ -151,7 +151,7 @@ def test_english_weights_switch_changes_ranking(sample_qa):
     # the per-language weight is the one applied: an all-dense English setting ranks differently from the default
     s = sample_qa.searcher
     q = "How many key core technologies does Heilongjiang want to make breakthroughs in by 2026?"
-    rc = replace(s.cfg.retrieval, dense_weight_en=1.0, region_boost=0.0, year_boost=0.0)
+    rc = replace(s.cfg.retrieval, dense_weight_en=1.0, region_boost=0.0, year_boost=0.0, doc_boost=0.0)
     dense_en = Searcher(s.index, s.cfg.with_(retrieval=rc), s.analyzer, s.encoder)
     a = [h.scores.get("dense", 0.0) for h in dense_en.search(q, k=5)]
     assert a == sorted(a, reverse=True)  # dense weight 1.0 for English: fused order is the dense order

@@ -1,0 +1,164 @@
+"""What every answer proposer shares: the scored sentences of the passages, candidate spans, the small interface.
+
+A *proposer* (one module per answer kind: ``numbers``, ``dates``, ``regions``, ``lists``, ``facts``, ``docs``)
+reads a :class:`Context` — the question analysed once, the passages split into sentences with their
+key-term coverage — and returns :class:`Candidate` spans, each with the features that the fitted scorer
+(``retrieval/answer/scorer.py``) turns into the probability that the candidate is the right answer.
+
+    >>> from ingest.types import Chunk, DocMeta
+    >>> from retrieval.types import Hit
+    >>> text = "到2025年，全省技术合同成交额突破500亿元。"
+    >>> hit = Hit(Chunk("d", 0, 0, len(text), text), "d.txt", DocMeta(region="黑龙江"), 1.0)
+    >>> tok = lambda s: [s[i:i + 2] for i in range(len(s) - 1)]
+    >>> ctx = build_context("2025年技术合同成交额目标是多少?", (hit,), tokenize=tok, normalize=str)
+    >>> ctx.qtype, ctx.sents[0].text
+    ('number', '到2025年，全省技术合同成交额突破500亿元。')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from retrieval import qtype
+from retrieval.answer import legacy
+from retrieval.sentences import fold
+from retrieval.types import Hit
+
+Tokenize = Callable[[str], list[str]]
+Normalize = Callable[[str], str]
+DocText = Callable[[str], str]
+
+Sentence = legacy._Sent  # hit index, chunk offsets, text, folded text, coverage, score
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One proposed answer: a span of a sentence (chunk offsets) or a value read off the document's metadata."""
+
+    kind: str  # number | date | region | list | fact | doc | compare
+    sent: Sentence
+    start: int
+    end: int
+    text: str
+    features: dict[str, float] = field(default_factory=dict)
+    english: str = ""
+
+
+@dataclass
+class Context:
+    """The question analysed once, and the passages' sentences ranked by key-term coverage."""
+
+    question: str
+    qtype: str
+    english: bool
+    hits: tuple[Hit, ...]  # retrieved passages, then passages read around them (anchors, following text, heads)
+    n_retrieved: int
+    sents: list[Sentence]  # best first
+    terms: legacy._Terms
+    regions: tuple[str, ...]
+    periods: tuple[str, ...]
+    given: frozenset[str]  # figures the question itself states (never the answer)
+    want: int | None  # items a list question asks for
+    top_bm25: float
+    question_folded: str = ""
+
+    def term_positions(self, f: str) -> list[tuple[int, int, float]]:
+        return legacy._term_positions(f, self.terms)
+
+    def hit(self, s: Sentence) -> Hit:
+        return self.hits[s.hit]
+
+
+class Proposer(Protocol):
+    """One answer kind: ``propose`` returns candidate spans with their kind-specific features."""
+
+    kind: str
+
+    def propose(self, ctx: Context) -> list[Candidate]: ...
+
+
+def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, normalize: Normalize,
+                  query_regions: Sequence[str] = (), expansions: Sequence[str] = (),
+                  doc_text: DocText | None = None, uncovered: Sequence[str] = (), qt: str | None = None) -> Context:
+    qt = qt or qtype.classify(question)
+    hits = tuple(hits)
+    n_ret = len(hits)
+    if doc_text is not None and hits:
+        hits = hits + legacy._anchor_hits(question, hits, doc_text)
+        hits = hits + legacy._context_hits(hits[:3], doc_text)
+    regions = tuple(dict.fromkeys([*qtype.question_regions(question), *(fold(r) for r in query_regions)]))
+    if qt == "which-region":
+        regions = ()
+    periods = qtype.question_periods(question)
+    terms = legacy._key_terms(question, tuple(expansions), tokenize, normalize, regions, periods, hits,
+                              tuple(uncovered))
+    want = qtype.asked_count(question) if qt == "list" else None
+    legacy_qt = qt if qt in qtype.TYPES else "number"
+    sents = legacy._score_sentences(hits, terms, regions, periods, tokenize, normalize, legacy_qt, want,
+                                    legacy._anchors(question)) if hits else []
+    sents.sort(key=lambda s: -s.score)
+    qf = fold(question)
+    given = frozenset(n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", qf))
+    top_bm25 = max((h.scores.get("bm25", 0.0) for h in hits[:n_ret]), default=0.0)
+    return Context(question, qt, qtype.is_english(question), hits, n_ret, sents, terms, regions, periods, given,
+                   want, top_bm25, qf)
+
+
+def proximity(ctx: Context, s: Sentence, a: int, b: int) -> float:
+    """Closeness (0–1) of the span ``[a, b)`` of sentence ``s`` (sentence offsets) to the question's key terms."""
+    pos = ctx.term_positions(s.folded)
+    if not pos:
+        return 0.0
+    best = 0.0
+    for x, y, w in pos:
+        if y <= a:
+            d = a - y
+        elif x >= b:
+            d = x - b
+        else:
+            continue  # the term overlaps the span itself
+        best = max(best, math.exp(-d / 15.0) * min(1.0, w))
+    return best
+
+
+def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
+    """Features every candidate has: evidence strength of its sentence, passage rank, year/region agreement."""
+    s = c.sent
+    h = ctx.hits[s.hit]
+    top = ctx.sents[0].score if ctx.sents else 0.0
+    rank = s.hit if s.hit < ctx.n_retrieved else ctx.n_retrieved  # read-around passages rank after the last hit
+    bm = h.scores.get("bm25", 0.0) / ctx.top_bm25 if ctx.top_bm25 > 0 and s.hit < ctx.n_retrieved else 0.0
+    f = {
+        "cov": s.coverage,
+        "cov_low": max(0.0, 0.3 - s.coverage),  # hinge: weak evidence weighs more than linearly
+        "sent_gap": s.score - top,
+        "hit_rr": 1.0 / (1 + rank),
+        "bm25_rel": bm,
+        "is_top_sent": 1.0 if ctx.sents and s is ctx.sents[0] else 0.0,
+        "span_len": math.log1p(len(c.text)),
+        "in_question": 1.0 if c.text and fold(c.text) in ctx.question_folded else 0.0,
+        "missing": float(ctx.terms.missing),
+    }
+    # Year / period the question asks vs the document: the year of a report or law, its title, its text.
+    if ctx.periods:
+        title = fold(h.meta.title)
+        years = [p for p in ctx.periods if p.isdigit()]
+        f["doc_year_match"] = 1.0 if (h.meta.year and str(h.meta.year) in years) or any(p in title for p in ctx.periods) else 0.0
+        f["period_in_sent"] = 1.0 if any(p in s.folded for p in ctx.periods) else 0.0
+        f["doc_year_other"] = 1.0 if (h.meta.year and years and f["doc_year_match"] == 0.0) else 0.0
+    if ctx.regions:
+        meta = {fold(h.meta.region), fold(h.meta.city)} - {""}
+        named = any(r in meta or r in s.folded or r in fold(h.meta.title) for r in ctx.regions)
+        f["region_match"] = 1.0 if named else 0.0
+        f["region_other"] = 1.0 if (not named and h.meta.region and h.meta.region != "全国") else 0.0
+    return f
+
+
+def kind_of(qt: str) -> str:
+    """The candidate kind that answers a question type."""
+    return {"number": "number", "date": "date", "which-region": "region", "list": "list", "fact": "fact",
+            "which-doc": "doc", "compare": "compare"}.get(qt, "fact")

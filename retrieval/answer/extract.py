@@ -1,0 +1,195 @@
+"""From retrieved passages to one short answer: propose typed candidates, score them, cite, or abstain.
+
+The question is analysed once (``base.build_context``); the proposer of the kind the question asks for
+(and the fact proposer as a fallback for list, fact and which-doc questions) proposes candidates; the
+rule-based extractor of the first version (``legacy``) adds its pick as one more candidate. The fitted
+scorer (``scorer.py``) gives each candidate the probability that it is the right answer; the best one is
+the answer when that probability reaches the stored threshold, and its probability is the confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from retrieval.answer import legacy
+from retrieval.answer.base import Candidate, Context, build_context, common_features, kind_of
+from retrieval.answer.date import DateProposer
+from retrieval.answer.docs import DocProposer
+from retrieval.answer.facts import FactProposer
+from retrieval.answer.lists import ListProposer
+from retrieval.answer.number import NumberProposer
+from retrieval.answer.region import RegionProposer
+from retrieval.answer.scorer import Scorer, load_scorer
+from retrieval.sentences import fold
+from retrieval.types import NOT_FOUND, Answer, Citation, Hit
+
+PROPOSERS = {"number": NumberProposer(), "date": DateProposer(), "region": RegionProposer(), "list": ListProposer(),
+             "fact": FactProposer(), "doc": DocProposer()}
+_FALLBACK = {"list": ("fact",), "fact": (), "doc": ("fact",)}
+
+
+def _norm(t: str) -> str:
+    return re.sub(r"[\s，,、。；;（）()“”\"]", "", fold(t))
+
+
+def candidates(ctx: Context, legacy_answer: Answer | None) -> list[Candidate]:
+    """All candidates for ``ctx`` with their full feature dicts (what the scorer and its training read)."""
+    want = kind_of(ctx.qtype)
+    kinds = (want, *_FALLBACK.get(want, ()))
+    cands: list[Candidate] = []
+    for k in kinds:
+        if k in PROPOSERS:
+            cands.extend(PROPOSERS[k].propose(ctx))
+    leg_text = ""
+    if legacy_answer is not None and not legacy_answer.abstained and ctx.sents:
+        leg_text = legacy_answer.english and legacy_answer.answer.replace(f" ({legacy_answer.english})", "") \
+            or legacy_answer.answer
+        cite = legacy_answer.citations[0] if legacy_answer.citations else None
+        sent = ctx.sents[0]
+        a = b = 0
+        if cite is not None and cite.answer_span:
+            base = cite.hit.chunk.start
+            for s in ctx.sents:
+                h = ctx.hits[s.hit]
+                if h.chunk.doc_id == cite.hit.chunk.doc_id and h.chunk.start == base and \
+                        s.start <= cite.answer_span[0] - base < s.end:
+                    sent = s
+                    break
+            a, b = cite.answer_span[0] - base, cite.answer_span[1] - base
+        if not (sent.start <= a < b <= sent.end + 400):
+            a, b = sent.start, sent.end
+        cands.append(Candidate(want, sent, a, b, leg_text, {"legacy": 1.0, "legacy_conf": legacy_answer.confidence},
+                               legacy_answer.english))
+    votes = Counter(_norm(c.text) for c in cands)
+    n_sent = max(1, len({(c.sent.hit, c.sent.start) for c in cands}))
+    leg_norm = _norm(leg_text) if leg_text else ""
+    out = []
+    for c in cands:
+        f = {**common_features(ctx, c), **{f"{c.kind}_{k}": v for k, v in c.features.items() if not k.startswith("legacy")}}
+        if c.kind == want:
+            f["kind_match"] = 1.0
+        f[f"kind_{c.kind}"] = 1.0
+        f["q_" + ctx.qtype.replace("-", "_")] = 1.0
+        f["votes"] = (votes[_norm(c.text)] - 1) / n_sent
+        if leg_norm and "legacy" not in c.features:
+            n = _norm(c.text)
+            f["legacy_agree"] = 1.0 if n == leg_norm else (0.5 if n and (n in leg_norm or leg_norm in n) else 0.0)
+        if "legacy" in c.features:
+            f["legacy"] = 1.0
+            f["legacy_conf"] = c.features["legacy_conf"]
+        # The first version's own confidence in its pick, for every candidate: a question-level evidence signal.
+        f["legacy_q_conf"] = legacy_answer.confidence if legacy_answer is not None and leg_text else 0.0
+        if ctx.english:
+            f["english_q"] = 1.0
+        out.append(Candidate(c.kind, c.sent, c.start, c.end, c.text, f, c.english))
+    return out
+
+
+def extract_answer(
+    question: str,
+    hits: Sequence[Hit],
+    *,
+    tokenize,
+    normalize,
+    query_regions: Sequence[str] = (),
+    abstain_threshold: float | None = None,
+    max_citations: int = 3,
+    cite_ratio: float = 0.85,
+    expansions: Sequence[str] = (),
+    use_llm: bool | None = None,
+    doc_text=None,
+    uncovered: Sequence[str] | None = None,
+    qt: str | None = None,
+    scorer: Scorer | None = None,
+) -> Answer:
+    """Answer ``question`` from ``hits`` (best first) — extractively, or with the configured LLM.
+
+    ``abstain_threshold`` None = the scorer's fitted threshold. Other arguments as in the first version
+    (``legacy.extract_answer``): ``expansions`` are Chinese terms of an English question, ``doc_text`` maps a
+    doc id to its stored text (to read around the passages), ``uncovered`` English words without Chinese.
+
+        >>> from ingest.types import Chunk, DocMeta
+        >>> text = "到2025年，全省技术合同成交额突破500亿元。"
+        >>> hit = Hit(Chunk("d", 0, 0, len(text), text), "d.txt", DocMeta(region="黑龙江"), 1.0, {"bm25": 9.0})
+        >>> tok = lambda s: [s[i:i + 2] for i in range(len(s) - 1)]
+        >>> a = extract_answer("到2025年技术合同成交额目标是多少?", [hit], tokenize=tok, normalize=str)
+        >>> a.answer, a.citations[0].answer_span
+        ('500亿元', (18, 23))
+    """
+    if not isinstance(question, str) or not question.strip():
+        raise ValueError("extract_answer: the question is empty")
+    hits = tuple(hits)
+    if uncovered is None:
+        uncovered = legacy._uncovered(question) if expansions else ()
+    ans = _extractive(question, hits, tokenize, normalize, query_regions, abstain_threshold, max_citations, cite_ratio,
+                      tuple(expansions), doc_text, tuple(uncovered), qt, scorer)[0]
+    if use_llm is False or not hits:
+        return ans
+    from retrieval import llm  # noqa: PLC0415 - only when an endpoint may be configured
+
+    cfg = llm.config_from_env()
+    if cfg is None:
+        return ans
+    return llm.answer_with_llm(question, hits, cfg, fallback=ans) or ans
+
+
+def _extractive(question, hits, tokenize, normalize, query_regions, threshold, max_citations, cite_ratio, expansions,
+                doc_text, uncovered, qt=None, scorer=None) -> tuple[Answer, list[tuple[Candidate, float]]]:
+    """The answer and the scored candidates (best first)."""
+    scorer = scorer or load_scorer()
+    threshold = scorer.threshold if threshold is None else threshold
+    ctx = build_context(question, hits, tokenize=tokenize, normalize=normalize, query_regions=query_regions,
+                        expansions=expansions, doc_text=doc_text, uncovered=uncovered, qt=qt)
+    if not hits or not ctx.sents:
+        return legacy._abstain(question, ctx.qtype, hits), []
+    leg = legacy._extractive(question, hits, tokenize, normalize, query_regions, 0.0, (max_citations, cite_ratio),
+                             expansions, doc_text, uncovered)
+    scored = sorted(((c, scorer.prob(c.features)) for c in candidates(ctx, leg)), key=lambda x: -x[1])
+    scored = [(c, p) for c, p in scored if not mismatched(c)]
+    if not scored:
+        return legacy._abstain(question, ctx.qtype, hits, 0.0, ctx.sents[0].text), []
+    best, p = scored[0]
+    if ctx.qtype == "number" and uncovered and legacy._counted_uncovered(question, uncovered, hits):
+        # "How many Nobel laureates …": the very thing counted has no Chinese form in any passage.
+        return legacy._abstain(question, ctx.qtype, hits, min(p, threshold), best.sent.text), scored
+    if p < threshold or best.features.get("cov", 1.0) < scorer.min_coverage:
+        return legacy._abstain(question, ctx.qtype, hits, p, best.sent.text), scored
+    text = to_asker_script(question, best.text.strip())
+    if ctx.english and best.english and best.english not in text:
+        text = f"{text} ({best.english})"
+    span = legacy._Span(best.sent, best.start, best.end, text[:100], best.sent.score)
+    cites = legacy._citations(span, ctx.sents[:8], ctx.hits, max_citations, cite_ratio)
+    return Answer(question=question, answer=text[:100], answer_type=ctx.qtype, abstained=False, confidence=p,
+                  supporting=best.sent.text, citations=cites, hits=hits, method="extractive",
+                  english=best.english), scored
+
+
+def mismatched(c: Candidate) -> bool:
+    """A candidate that answers for another year, region or level than the question asks: never the answer.
+
+    The figure sits under another year than the one asked (``number_period_gov``: the year governing the clause,
+    or the plan period of the passage, is another), the document is of another region than the one named, or
+    the figure counts the thing at another administrative level (省级 vs 国家重点实验室).
+    """
+    f = c.features
+    return (f.get("number_period_gov", 0.0) <= -0.4 or f.get("region_other", 0.0) > 0
+            or f.get("number_level_bad", 0.0) > 0)
+
+
+def to_asker_script(question: str, answer: str) -> str:
+    """The answer in the question's script: traditional for a traditional question, simplified otherwise.
+
+        >>> to_asker_script("國務院何時發布？", "国务院办公厅"), to_asker_script("国务院何时发布？", "國務院辦公廳")
+        ('國務院辦公廳', '国务院办公厅')
+    """
+    from retrieval.query import _opencc, script_of
+
+    if not re.search(r"[\u4e00-\u9fff]", question):
+        return answer
+    t2s, s2t = _opencc()
+    return s2t.convert(answer) if script_of(question) == "zh-hant" else t2s.convert(answer)
+
+
+__all__ = ["extract_answer", "candidates", "Citation", "NOT_FOUND"]

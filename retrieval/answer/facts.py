@@ -1,0 +1,103 @@
+"""Fact candidates: the phrase of a sentence that the question leaves open — a body, a name, a condition.
+
+Each clause of the best sentences is cut where the question's own wording ends, and what remains up to
+the clause end is a candidate; so are quoted names, organisation names and a name before 同志/a title.
+Features say how much of the candidate the question already holds (little, for the answer itself) and
+how much of the rest of the sentence it holds (much: the sentence is about the question).
+
+    >>> from retrieval.answer.facts import phrases
+    >>> [t for _, _, t in phrases("全国绿化委员会每10年组织开展一次全国古树名木资源普查", "谁组织古树名木资源普查")][:2]
+    ['全国绿化委员会每10年', '全国绿化委员会']
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.answer.base import Candidate, Context, proximity
+from retrieval.sentences import split_clauses
+
+_ORG = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:委员会|人民政府|政府|办公室|部门|中心|局|厅|部|署|院|会|所|公署|机构|组织|法院|检察院|银行)")
+_QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,24})[”\"」』’》]")
+_PERSON = re.compile(r"([\u4e00-\u9fff]{2,3})(?=同志|总理|主席|委员长|副主任|主任|部长|省长|市长)")
+_CUE_BEFORE = re.compile(r"(?:由|是|为|指|即|称|设立|实行|建立|授权|交由|部署在|报请|报|向|经)$")
+_VERB_AFTER = re.compile(r"^(?:负责|组织|承担|决定|制定|发布|实施|主管|统一|会同|应当|可以|依法|每)")
+
+
+def _qchars(q: str) -> set[str]:
+    return {q[i:i + 2] for i in range(len(q) - 1)}
+
+
+def _share_in_q(t: str, qb: set[str]) -> float:
+    bg = [t[i:i + 2] for i in range(len(t) - 1)]
+    return sum(1 for b in bg if b in qb) / len(bg) if bg else 0.0
+
+
+def phrases(f: str, q: str) -> list[tuple[int, int, str]]:
+    """``(start, end, text)`` candidate phrases of one folded sentence for question ``q`` (folded)."""
+    qb = _qchars(q)
+    out: list[tuple[int, int, str]] = []
+    for a, b in split_clauses(f):
+        seg = f[a:b]
+        # Cut the clause where a run of the question's wording starts or stops: what is left is new.
+        covered = [False] * len(seg)
+        for i in range(len(seg) - 1):
+            if seg[i:i + 2] in qb:
+                covered[i] = covered[i + 1] = True
+        if any(covered):
+            # Every maximal run the question's wording does not cover is what the clause adds.
+            i = 0
+            while i < len(seg):
+                if covered[i]:
+                    i += 1
+                    continue
+                j = i
+                while j < len(seg) and not covered[j]:
+                    j += 1
+                if j - i >= 2:
+                    out.append((a + i, a + j, seg[i:j]))
+                i = j
+        for m in _ORG.finditer(seg):
+            out.append((a + m.start(), a + m.end(), m.group(0)))
+    for m in _QUOTED.finditer(f):
+        out.append((m.start(1), m.end(1), m.group(1)))
+    for m in _PERSON.finditer(f):
+        out.append((m.start(1), m.end(1), m.group(1)))
+    seen: set[tuple[int, int]] = set()
+    uniq = []
+    for a, b, t in out:
+        t2 = t.strip("，,。；;：:、 ")
+        if len(t2) < 2 or len(t2) > 40 or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        off = t.find(t2)
+        uniq.append((a + off, a + off + len(t2), t2))
+    return uniq
+
+
+class FactProposer:
+    kind = "fact"
+
+    def propose(self, ctx: Context) -> list[Candidate]:
+        q = ctx.question_folded
+        qb = _qchars(q)
+        out: list[Candidate] = []
+        for s in ctx.sents[:5]:
+            f = s.folded
+            rest_share = _share_in_q(f, qb)
+            for a, b, t in phrases(f, q):
+                raw = s.text[a:b]
+                out.append(Candidate("fact", s, s.start + a, s.start + b, raw, {
+                    "q_share": _share_in_q(t, qb),
+                    "sent_q_share": rest_share,
+                    "org": 1.0 if _ORG.fullmatch(t) else 0.0,
+                    "quoted": 1.0 if a > 0 and f[a - 1] in "“\"「『‘《" else 0.0,
+                    "person": 1.0 if _PERSON.match(f[a:]) and b - a <= 3 else 0.0,
+                    "cue_before": 1.0 if _CUE_BEFORE.search(f[max(0, a - 4):a]) else 0.0,
+                    "verb_after": 1.0 if _VERB_AFTER.search(f[b:b + 4]) else 0.0,
+                    "clause_start": 1.0 if a == 0 or f[a - 1] in "，,；;：:。" else 0.0,
+                    "clause_end": 1.0 if b >= len(f) or f[b] in "，,；;：:。、" else 0.0,
+                    "prox": proximity(ctx, s, a, b),
+                    "has_digit": 1.0 if re.search(r"\d", t) else 0.0,
+                }))
+        return out

@@ -1,0 +1,58 @@
+"""List candidates: enumerations in a sentence (A、B和C, after 包括/分别是/：, quoted terms) and across
+sentences (一是…二是…, ；-separated items after 即：), each with how many items it has.
+
+    >>> from retrieval.answer.lists import enumerations
+    >>> [items for _, _, items, _ in enumerations("有效期分为五年、十年、二十年和长期。")][-1]
+    ['五年', '十年', '二十年', '长期']
+"""
+
+from __future__ import annotations
+
+from retrieval.answer import legacy
+from retrieval.answer.base import Candidate, Context, proximity
+from retrieval.sentences import fold
+
+
+def enumerations(text: str, q: str = "") -> list[tuple[int, int, list[str], float]]:
+    """``(start, end, items, cue)`` of the enumerations of one sentence (``cue``: the text counts or announces them)."""
+    return [(a, b, items, base) for a, b, items, base, _quoted in legacy._list_candidates(text, q) if len(items) >= 2]
+
+
+def _trim_first(items: list[str], q: str) -> list[str]:
+    """Cut the first item after the last stretch of the question's wording: 证件的有效期分为五年 → 五年."""
+    f = fold(items[0])
+    end = 0
+    for i in range(len(f) - 1):
+        if f[i:i + 2] in q:
+            end = i + 2
+    if 0 < end < len(f):
+        return [items[0][end:], *items[1:]]
+    return items
+
+
+class ListProposer:
+    kind = "list"
+
+    def propose(self, ctx: Context) -> list[Candidate]:
+        q = ctx.question_folded
+        out: list[Candidate] = []
+        for s in ctx.sents[:6]:
+            found = [(s, s.start + a, s.start + b, items, base) for a, b, items, base in enumerations(s.text, q)]
+            found += [(fs, a, b, items, base) for fs, a, b, items, base, _q in legacy._block_candidates(s, ctx.hits)]
+            for sent, a, b, items, base in found:
+                items = _trim_first(legacy._trim_items(list(items), q) or list(items), q)
+                if len(items) < 2:
+                    continue
+                in_q = sum(1 for it in items if fold(it) in q) / len(items)
+                n = len(items)
+                out.append(Candidate("list", s, a, b, "、".join(items), {
+                    "n_items": min(n, 10) / 10.0,
+                    "count_match": 1.0 if ctx.want and n == ctx.want else 0.0,
+                    "count_off": 1.0 if ctx.want and n != ctx.want else 0.0,
+                    "list_cue": base,
+                    "items_in_q": in_q,
+                    "block": 1.0 if sent is not s else 0.0,
+                    "prox": proximity(ctx, s, max(0, a - s.start), max(0, b - s.start)),
+                    "max_item_len": max(len(it) for it in items) / 30.0,
+                }))
+        return out

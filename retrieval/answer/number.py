@@ -1,0 +1,149 @@
+"""Number candidates: every quantity a sentence states, in Arabic or Chinese numerals, with its unit.
+
+``500亿元``, ``4.8%左右``, ``六千万吨``, ``３，６８０亿斤``, ``二百元以上一千元以下`` (a range is one candidate and
+so is each end), ``百分之二十``, ``十个工作日``. Features say whether the unit is the kind the question
+asks for, how the figure is tied to the question's metric and whether it sits under the year asked.
+
+    >>> from retrieval.answer.number import find_quantities
+    >>> [t for _, _, t in find_quantities("钢产量六千万吨，罚款二百元以上一千元以下，增长4.8%左右")]
+    ['六千万吨', '二百元以上一千元以下', '二百元以上', '一千元以下', '4.8%左右']
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.numbers import parse_quantity
+from retrieval.answer import legacy
+from retrieval.answer.base import Candidate, Context, proximity
+
+_CN = "零〇一二两三四五六七八九十百千"
+_UNIT = (
+    "个百分点|百分点|个工作日|工作日|个月|万元|亿元|美元|元|人次|万人|平方公里|平方米|立方米|公顷|公里|千米|厘米|毫米|米|"
+    "千瓦时|千瓦|小时|分钟|周岁|家|项|个|名|位|人|件|台|套|所|座|种|篇|倍|%|‰|亩|吨|斤|户|次|批|天|日|周|岁|支|条|款|"
+    "部|届|场|份|株|只|头|辆|张|分|级|类|年|月"
+)
+_QUAL = r"(?:左右|以上|以下|以内|之内|多|余|内)?"
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CHINESE = rf"[{_CN}]+(?:点[{_CN}]+)?"
+_ONE = (rf"(?:百分之(?:{_ARABIC}|{_CHINESE})|(?:{_ARABIC})\s*(?:万亿|亿|万|千)?\s*(?:{_UNIT})?"
+        rf"|(?:{_CHINESE})(?:万亿|亿|万)?(?:{_UNIT})){_QUAL}")
+_QTY = re.compile(rf"(?<![\d.,{_CN}])({_ONE})(?:(?:至|到|—|-|~|～)?\s*({_ONE}))?")
+_YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
+_CN_YEAR = re.compile(rf"^[{_CN}]{{4}}年$")
+
+
+def find_quantities(f: str) -> list[tuple[int, int, str]]:
+    """``(start, end, text)`` of the quantities of a folded sentence; a range also yields each of its ends."""
+    out: list[tuple[int, int, str]] = []
+    for m in _QTY.finditer(f):
+        one, two = m.group(1), m.group(2)
+        if not _plausible(one, f, m.start(1), m.end(1)):
+            continue
+        if two and _plausible(two, f, m.start(2), m.end(2)):
+            out.append((m.start(), m.end(), f[m.start():m.end()]))
+            out.append((m.start(1), m.end(1), one))
+            out.append((m.start(2), m.end(2), two))
+        else:
+            out.append((m.start(1), m.end(1), one))
+    return out
+
+
+def _plausible(t: str, f: str, a: int, b: int) -> bool:
+    t0 = t.rstrip("左右以上下内之多余")
+    if _YEARLIKE.match(t0) or _CN_YEAR.match(t0) or re.fullmatch(r"(?:19|20)\d\d年", t0):
+        return False  # a year
+    if re.fullmatch(r"\d+", t0) and f[b:b + 1] in (".", "、", ")", "）"):
+        return False  # an enumeration mark
+    if re.fullmatch(r"[一二三四五六七八九十]", t0[:1]) and len(t0) == 1:
+        return False
+    if f[max(0, a - 1):a] == "第":
+        return False  # an ordinal (第三条)
+    if re.fullmatch(rf"[{_CN}]+[月日]", t0) and f[max(0, a - 1):a] in "年月":
+        return False  # part of a date
+    if re.fullmatch(r"\d{1,2}[月日]", t0) and (f[b:b + 1] in "0123456789" or f[max(0, a - 1):a] in "年月"):
+        return False
+    return parse_quantity(t) is not None or bool(re.search(rf"[{_CN}\d]", t0))
+
+
+class NumberProposer:
+    """Every quantity of the best sentences; the question's own figures and dates are left out."""
+
+    kind = "number"
+
+    def __init__(self, max_sents: int = 8):
+        self.max_sents = max_sents
+
+    def propose(self, ctx: Context) -> list[Candidate]:
+        cat, classifier = expected_unit(ctx.question_folded)
+        quals = legacy._question_qualifiers(ctx.question_folded)
+        out: list[Candidate] = []
+        for s in ctx.sents[: self.max_sents]:
+            f = s.folded
+            term_pos = ctx.term_positions(f)
+            h = ctx.hits[s.hit]
+            for a, b, t in find_quantities(f):
+                raw = s.text[a:b]
+                q = parse_quantity(t)
+                num = re.sub(r"[^\d.]", "", t)
+                if num and num in ctx.given:
+                    continue
+                unit_cat = _cat(q.unit if q else "")
+                qual = legacy._qualifier_fit(f, a, b, quals)
+                feats = {
+                    "unit_match": 1.0 if cat != "any" and unit_cat == cat else 0.0,
+                    "unit_mismatch": 1.0 if cat not in ("any",) and unit_cat not in (cat, "bare") else 0.0,
+                    "unit_time": 1.0 if unit_cat == "time" else 0.0,
+                    "bare": 1.0 if unit_cat == "bare" else 0.0,
+                    "clf_match": 1.0 if classifier and raw.rstrip("左右以上下内之多余").endswith(classifier) else 0.0,
+                    "qualifier": 1.0 if re.search(r"(左右|以上|以下|以内|之内|多|余)$", t) else 0.0,
+                    "is_range": 1.0 if re.search(r"以上.+以下|至|到|—|~|～", t[1:]) else 0.0,
+                    "cn_numeral": 1.0 if re.match(rf"[{_CN}]", t) else 0.0,
+                    "prox": proximity(ctx, s, a, b),
+                    "prox_clause": legacy._proximity(a, b, term_pos, f),
+                    "attach": legacy._attach_fit(f, a, b, ctx.terms, ctx.question_folded),
+                    "local": legacy._context_fit(f, a, b, ctx.question_folded),
+                    "period_gov": legacy._governing_period_score(f, a, ctx.periods, h.chunk.text, s.start),
+                    "level_bad": 1.0 if qual is None else 0.0,
+                    "level_ok": qual if qual else 0.0,
+                }
+                out.append(Candidate("number", s, s.start + a, s.start + b, raw, feats, legacy._english_number(raw)))
+        return out
+
+
+_EN_UNIT = ((r"\b(days?|hours?|years?|months?|weeks?|working days)\b", "time"), (r"\b(percent|percentage|share|rate)\b", "percent"),
+            (r"\b(yuan|rmb|fine|penalty|amount|budget|spending|investment)\b", "money"), (r"\btimes\b", "ratio"))
+
+
+def expected_unit(q: str) -> tuple[str, str]:
+    """(category, classifier) a number question asks for: money | percent | ratio | time | count | ordinal | any.
+
+        >>> expected_unit("几个工作日内"), expected_unit("罚款多少元"), expected_unit("how many days of leave")
+        (('time', '个工作日'), ('money', '元'), ('time', ''))
+    """
+    m = re.search(rf"(?:多少|几)(?:万亿|亿|万)?({_UNIT})", q)
+    if m:
+        u = m.group(1)
+        c = _cat(u)
+        return ("count" if c == "bare" else c), u
+    if re.search(r"[a-z]{3}", q):
+        m2 = re.search(r"how (?:many|much|long)\s+([a-z\- ]{0,30})", q)
+        scope = m2.group(1) if m2 else q
+        for rx, c in _EN_UNIT:
+            if re.search(rx, scope):
+                return c, ""
+    return legacy._expected_unit(q)
+
+
+def _cat(unit: str) -> str:
+    if not unit:
+        return "bare"
+    if unit.endswith("元"):
+        return "money"
+    if unit in ("%", "‰", "百分点", "个百分点"):
+        return "percent"
+    if unit == "倍":
+        return "ratio"
+    if unit in ("年", "月", "日", "天", "周", "小时", "分钟", "工作日", "个工作日", "个月", "岁", "周岁"):
+        return "time"
+    return "count"

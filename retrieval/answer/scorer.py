@@ -1,0 +1,62 @@
+"""The fitted answer scorer: a logistic regression over candidate features, read from a data file.
+
+``data/answer_scorer.json`` holds the feature names, weights, intercept, the abstention threshold and
+the cross-validated figures behind them; ``scripts/train_answer_scorer.py`` writes it. Scoring needs
+no machine-learning library: a dot product and a sigmoid.
+
+    >>> s = Scorer({"cov": 2.0, "kind_match": 1.0}, intercept=-2.0, threshold=0.4)
+    >>> round(s.prob({"cov": 1.0, "kind_match": 1.0}), 3)
+    0.731
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "answer_scorer.json"
+
+
+@dataclass(frozen=True)
+class Scorer:
+    weights: dict[str, float]
+    intercept: float = 0.0
+    threshold: float = 0.5  # abstain when the best candidate's probability is below this
+    min_coverage: float = 0.0  # abstain when the answer's sentence holds less of the question's terms than this
+    means: dict[str, float] = field(default_factory=dict)  # standardisation (features are centred/scaled
+    scales: dict[str, float] = field(default_factory=dict)  # by the training data's mean and spread)
+    meta: dict = field(default_factory=dict)
+
+    def logit(self, feats: dict[str, float]) -> float:
+        z = self.intercept
+        for k, w in self.weights.items():
+            x = feats.get(k, 0.0)
+            if k in self.means:
+                x = (x - self.means[k]) / (self.scales.get(k) or 1.0)
+            z += w * x
+        return z
+
+    def prob(self, feats: dict[str, float]) -> float:
+        z = max(-30.0, min(30.0, self.logit(feats)))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> dict:
+        return {"weights": self.weights, "intercept": self.intercept, "threshold": self.threshold,
+                "min_coverage": self.min_coverage,
+                "means": self.means, "scales": self.scales, "meta": self.meta}
+
+
+@lru_cache(maxsize=4)
+def load_scorer(path: str | None = None) -> Scorer:
+    """The scorer stored at ``path`` (default ``data/answer_scorer.json``); a clear error when it is missing."""
+    p = Path(path) if path else DEFAULT_PATH
+    try:
+        d = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise FileNotFoundError(f"{p}: 答案评分模型缺失 / answer scorer missing — run scripts/train_answer_scorer.py") from e
+    return Scorer(d["weights"], d.get("intercept", 0.0), d.get("threshold", 0.5), d.get("min_coverage", 0.0),
+                  d.get("means", {}),
+                  d.get("scales", {}), d.get("meta", {}))

@@ -1,0 +1,209 @@
+"""Fit the answer scorer (data/answer_scorer.json) on candidates from development questions.
+
+For every question of the training sets the real pipeline retrieves passages and proposes candidates
+(``retrieval.answer.extract.candidates``); a candidate is positive when the evaluation's own scoring rule
+(``eval.scoring.answer_correct``) accepts its text. A logistic regression (scikit-learn) is fitted on
+standardised features; cross-validation is grouped by evidence document (GroupKFold), so that no document
+is seen in training and testing at once. The out-of-fold probabilities of each question's best candidate
+give the figures reported (accuracy, calibration) and the abstention threshold: the one with the best
+out-of-fold accuracy whose false-abstention rate stays within ``--max-false-abstention``.
+
+    .venv/bin/python scripts/train_answer_scorer.py \
+        --set tests/data/gov/dev.jsonl=var/gov_bm25 --set tests/data/own_questions.jsonl=var/samples_bm25 \
+        [--out data/answer_scorer.json] [--dump var/train/candidates.jsonl]
+
+Each ``--set GOLD=INDEX_DIR`` names a gold file and the index (built with ``cli.py ingest``) it is asked over.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+
+from config import Config, EncoderConfig  # noqa: E402
+from eval.scoring import answer_correct  # noqa: E402
+from retrieval.answer import legacy  # noqa: E402
+from retrieval.answer.base import build_context  # noqa: E402
+from retrieval.answer.extract import candidates  # noqa: E402
+from retrieval.engine import PolicyQA  # noqa: E402
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def question_rows(qa: PolicyQA, q: dict, k: int = 10) -> list[dict]:
+    """Candidate rows (features, label) of one question through the real retrieval."""
+    res = qa.searcher.search_full(q["question"], k)
+    kw = qa.answer_kwargs(res)
+    kw.pop("abstain_threshold", None)
+    qt = kw.pop("qt")
+    ctx = build_context(q["question"], res.hits, qt=qt, **kw)
+    if not ctx.sents:
+        return []
+    leg = legacy._extractive(q["question"], tuple(res.hits), kw["tokenize"], kw["normalize"], kw["query_regions"], 0.0,
+                             (3, 0.85), tuple(kw["expansions"]), kw["doc_text"], tuple(kw["uncovered"]))
+    rows = []
+    for c in candidates(ctx, leg):
+        ok = q["type"] != "unanswerable" and answer_correct(c.text, q["answer"], q.get("aliases", []), q["type"])
+        rows.append({"qid": q["id"], "group": group_of(q), "answerable": q["type"] != "unanswerable",
+                     "label": int(ok), "text": c.text, "features": c.features})
+    return rows
+
+
+def group_of(q: dict) -> str:
+    ev = q.get("evidence") or []
+    return ev[0]["doc"] if ev else "unans:" + q["id"]
+
+
+def collect(sets: list[tuple[Path, Path]]) -> tuple[list[dict], list[dict]]:
+    rows: list[dict] = []
+    questions: list[dict] = []
+    for gold, index_dir in sets:
+        cfg = Config().with_(index_dir=index_dir, encoder=EncoderConfig(backend="none"))
+        qa = PolicyQA.open(cfg)
+        qs = load(gold)
+        t0 = time.time()
+        for i, q in enumerate(qs):
+            q = {**q, "id": f"{gold.stem}:{q['id']}"}
+            questions.append(q)
+            rows.extend(question_rows(qa, q))
+            if (i + 1) % 50 == 0:
+                print(f"  {gold.name}: {i + 1}/{len(qs)} ({time.time() - t0:.0f}s)", file=sys.stderr)
+    return rows, questions
+
+
+def fit(rows: list[dict], questions: list[dict], max_fa: float, folds: int = 5, C: float = 0.5) -> dict:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    names = sorted({k for r in rows for k in r["features"]})
+    X = np.array([[r["features"].get(n, 0.0) for n in names] for r in rows], dtype=float)
+    y = np.array([r["label"] for r in rows])
+    groups = np.array([r["group"] for r in rows])
+    mu, sd = X.mean(0), X.std(0)
+    sd[sd == 0] = 1.0
+    Z = (X - mu) / sd
+    oof = np.zeros(len(rows))
+    for tr, te in GroupKFold(n_splits=folds).split(Z, y, groups):
+        m = LogisticRegression(C=C, max_iter=2000).fit(Z[tr], y[tr])
+        oof[te] = m.predict_proba(Z[te])[:, 1]
+    model = LogisticRegression(C=C, max_iter=2000).fit(Z, y)
+
+    # Per question: the best candidate out of fold (candidates for another year/region/level never answer).
+    from retrieval.answer.base import Candidate
+    from retrieval.answer.extract import mismatched
+
+    best: dict[str, tuple[float, int]] = {}
+    cov_ok: list[float] = []
+    best_cov: dict[str, float] = {}
+    for r, p in zip(rows, oof, strict=True):
+        if mismatched(Candidate("", None, 0, 0, "", r["features"])):
+            continue
+        if r["qid"] not in best or p > best[r["qid"]][0]:
+            best[r["qid"]] = (p, r["label"])
+            best_cov[r["qid"]] = r["features"].get("cov", 0.0)
+    cov_ok = sorted(best_cov[q] for q, (_p, ok) in best.items() if ok)
+    # The coverage floor: the largest that costs at most 2 % of the right answers (subject absent from the text).
+    min_cov = float(cov_ok[int(0.02 * len(cov_ok))]) if cov_ok else 0.0
+    for q in best:
+        if best_cov[q] < min_cov:
+            best[q] = (0.0, best[q][1])
+    qinfo = {q["id"]: q for q in questions}
+    table = [(best.get(q["id"], (0.0, 0))[0], best.get(q["id"], (0.0, 0))[1], q["type"] != "unanswerable",
+              q["lang"], q["type"]) for q in questions]
+    thr, summary = choose_threshold(table, max_fa)
+    calib = calibration([(p, ok) for p, ok, ans, *_ in table if ans])
+    coef = dict(zip(names, model.coef_[0].tolist(), strict=True))
+    top = sorted(coef.items(), key=lambda kv: -abs(kv[1]))[:15]
+    return {
+        "weights": {n: round(w, 6) for n, w in coef.items()},
+        "intercept": round(float(model.intercept_[0]), 6),
+        "threshold": round(thr, 4),
+        "min_coverage": round(min_cov, 4),
+        "means": {n: round(float(v), 6) for n, v in zip(names, mu, strict=True)},
+        "scales": {n: round(float(v), 6) for n, v in zip(names, sd, strict=True)},
+        "meta": {
+            "trained_on": sorted({q["id"].split(":")[0] for q in qinfo.values()}),
+            "questions": len(questions), "candidates": len(rows), "positives": int(y.sum()),
+            "cv": f"GroupKFold({folds}) by evidence document", "C": C,
+            "max_false_abstention": max_fa, "oof": summary, "oof_calibration": calib,
+            "top_features": [[n, round(w, 3)] for n, w in top],
+        },
+    }
+
+
+def choose_threshold(table, max_fa: float, balanced: bool = False) -> tuple[float, dict]:
+    """The threshold with the best balanced out-of-fold accuracy (answerable right, unanswerable abstained) among
+    those that abstain on at most ``max_fa`` of the answerable questions beyond those with no candidate at all."""
+    answerable = [t for t in table if t[2]]
+    unans = [t for t in table if not t[2]]
+    floor = sum(p <= 0.0 for p, *_ in answerable) / max(1, len(answerable))
+    best = None
+    for thr in np.arange(0.02, 0.95, 0.01):
+        acc = sum((ok and p >= thr) if ans else (p < thr) for p, ok, ans, *_ in table) / len(table)
+        fa = sum(p < thr for p, _ok, ans, *_ in answerable) / max(1, len(answerable))
+        # Balanced: answerable accuracy and unanswerable abstention weigh alike (their mix in use is unknown).
+        bal = 0.5 * sum(ok and p >= thr for p, ok, *_ in answerable) / max(1, len(answerable)) + \
+            0.5 * sum(p < thr for p, *_ in unans) / max(1, len(unans))
+        if fa - floor <= max_fa and (best is None or (bal if balanced else acc) > (best[3] if balanced else best[1])):
+            best = (float(thr), acc, fa, bal)
+    thr, acc, fa, _bal = best or (0.02, 0.0, 0.0, 0.0)
+    return thr, {"accuracy": round(acc, 4), "false_abstention": round(fa, 4),
+                 "unanswerable_abstained": round(float(sum(p < thr for p, *_ in unans)) / max(1, len(unans)), 4),
+                 "answerable_top_correct": round(sum(ok for _p, ok, *_ in answerable) / max(1, len(answerable)), 4)}
+
+
+def calibration(pairs: list[tuple[float, int]], bins: int = 10) -> dict:
+    """Expected calibration error and per-bin (mean confidence, accuracy, n)."""
+    out, ece = [], 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        sel = [(p, ok) for p, ok in pairs if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if sel:
+            conf = sum(p for p, _ in sel) / len(sel)
+            acc = sum(ok for _, ok in sel) / len(sel)
+            ece += len(sel) / len(pairs) * abs(conf - acc)
+            out.append([round(lo, 1), round(conf, 3), round(acc, 3), len(sel)])
+    return {"ece": round(ece, 4), "bins": out}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--set", action="append", required=True, help="GOLD.jsonl=INDEX_DIR (repeatable)")
+    ap.add_argument("--out", type=Path, default=ROOT / "data" / "answer_scorer.json")
+    ap.add_argument("--dump", type=Path, default=None, help="also write the candidate rows (JSON Lines)")
+    ap.add_argument("--max-false-abstention", type=float, default=0.10)
+    ap.add_argument("--C", type=float, default=0.5, help="inverse L2 regularisation strength")
+    a = ap.parse_args(argv)
+    sets = []
+    for s in a.set:
+        gold, _, idx = s.partition("=")
+        sets.append((Path(gold), Path(idx)))
+    rows, questions = collect(sets)
+    if a.dump:
+        a.dump.parent.mkdir(parents=True, exist_ok=True)
+        with a.dump.open("w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    model = fit(rows, questions, a.max_false_abstention, C=a.C)
+    a.out.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    m = model["meta"]
+    print(f"{m['questions']} questions, {m['candidates']} candidates ({m['positives']} positive) → {a.out}")
+    print("out of fold:", m["oof"], "ECE", m["oof_calibration"]["ece"], "threshold", model["threshold"])
+    print("top features:", m["top_features"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""The answer package's parts, on sentences written for these tests: proposers, scorer, doc matcher, script."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ingest.types import Chunk, DocMeta
+from retrieval.answer.base import build_context
+from retrieval.answer.date import DateProposer, find_dates
+from retrieval.answer.extract import candidates, mismatched, to_asker_script
+from retrieval.answer.facts import phrases
+from retrieval.answer.lists import ListProposer
+from retrieval.answer.number import NumberProposer, expected_unit, find_quantities
+from retrieval.answer.region import RegionProposer
+from retrieval.answer.scorer import DEFAULT_PATH, Scorer, load_scorer
+from retrieval.docmatch import DocMatcher
+from retrieval.types import Hit
+
+
+def tok(s: str) -> list[str]:
+    return [s[i:i + 2] for i in range(len(s) - 1)]
+
+
+def hits_of(*texts: str, meta: DocMeta | None = None) -> tuple[Hit, ...]:
+    meta = meta or DocMeta(title="某市条例", region="浙江", city="湖州", year=2021)
+    return tuple(Hit(Chunk(f"d{i}", 0, 0, len(t), t), f"d{i}.txt", meta, 1.0 / (i + 1), {"bm25": 10.0 / (i + 1)})
+                 for i, t in enumerate(texts))
+
+
+@pytest.mark.parametrize("text, want", [
+    ("全年粮食产量达到八千亿斤", "八千亿斤"),
+    ("处五百元以上三千元以下的罚款", "五百元以上三千元以下"),
+    ("赤字率拟按３．２％安排", "3.2%"),
+    ("增长百分之十二", "百分之十二"),
+    ("应当在十个工作日内答复", "十个工作日"),
+    ("新建5G基站231.2万个", "231.2万个"),
+])
+def test_quantities_found(text, want):
+    from retrieval.sentences import fold
+
+    assert any(t.startswith(fold(want)) for _, _, t in find_quantities(fold(text)))
+
+
+@pytest.mark.parametrize("text", ["第三条 本办法所称", "二〇二一年五月", "一是加强监管", "2024年起施行"])
+def test_not_quantities(text):
+    assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize("q, cat", [("罚款多少元？", "money"), ("几个工作日内办结？", "time"), ("多少家企业？", "count"),
+                                    ("占比是多少？", "percent"), ("how many days of leave?", "time")])
+def test_expected_unit(q, cat):
+    assert expected_unit(q)[0] == cat
+
+
+def test_dates_forms():
+    got = {(t, form) for _, _, t, form in find_dates("本规定自2023年7月1日起施行，每年5月10日为保护日，2021—2025年。")}
+    assert ("2023年7月1日", "full") in got and ("5月10日", "md") in got and ("2021—2025年", "range") in got
+
+
+def test_date_proposer_marks_effective_date():
+    ctx = build_context("本条例从哪天起施行？", hits_of("本条例经审议于2022年3月1日通过，自2022年6月1日起施行。"),
+                        tokenize=tok, normalize=str)
+    cands = {c.text: c.features for c in DateProposer().propose(ctx)}
+    assert cands["2022年6月1日"]["effect_fit"] == 1.0 and cands["2022年3月1日"]["effect_fit"] == 0.0
+
+
+def test_number_proposer_skips_figures_the_question_states():
+    ctx = build_context("帮助120家企业引进了多少名人才？", hits_of("帮助120家企业引进人才350名。"), tokenize=tok, normalize=str)
+    texts = [c.text for c in NumberProposer().propose(ctx)]
+    assert "350名" in texts and "120家" not in texts
+
+
+def test_region_proposer_reads_metadata_city():
+    ctx = build_context("哪个城市规定束犬绳不得超过1.8米？", hits_of("束犬绳长度不得超过1.8米。"), tokenize=tok, normalize=str)
+    texts = [c.text for c in RegionProposer().propose(ctx)]
+    assert "湖州市" in texts
+
+
+def test_list_proposer_counts_items():
+    ctx = build_context("有效期分为哪几种？", hits_of("证件的有效期分为五年、十年、二十年和长期。"), tokenize=tok, normalize=str)
+    lists = [c for c in ListProposer().propose(ctx)]
+    assert any(c.text == "五年、十年、二十年、长期" for c in lists)
+
+
+def test_fact_phrases_cut_question_words():
+    got = [t for _, _, t in phrases("日常工作由市红十字会承担", "日常工作由哪个机构承担")]
+    assert "市红十字会" in got
+
+
+def test_mismatch_rules():
+    from retrieval.answer.base import Candidate
+
+    assert mismatched(Candidate("number", None, 0, 0, "", {"number_period_gov": -0.42}))
+    assert mismatched(Candidate("region", None, 0, 0, "", {"region_other": 1.0}))
+    assert not mismatched(Candidate("number", None, 0, 0, "", {"number_period_gov": 0.35}))
+
+
+def test_candidates_have_common_and_kind_features():
+    ctx = build_context("2021年技术合同成交额是多少？", hits_of("2021年技术合同成交额达到530亿元。"), tokenize=tok, normalize=str)
+    cs = candidates(ctx, None)
+    c = next(c for c in cs if c.text == "530亿元")
+    assert c.features["kind_match"] == 1.0 and c.features["number_unit_match"] == 1.0 and "cov" in c.features
+
+
+def test_scorer_probability_and_standardisation():
+    s = Scorer({"x": 1.0}, intercept=0.0, means={"x": 1.0}, scales={"x": 2.0})
+    assert s.prob({"x": 1.0}) == pytest.approx(0.5)
+    assert s.prob({"x": 3.0}) > 0.7 > s.prob({}) is not None
+
+
+def test_stored_scorer_is_fitted_and_documented():
+    d = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    sc = load_scorer()
+    assert sc.weights and 0.0 < sc.threshold < 1.0
+    assert d["meta"]["cv"].startswith("GroupKFold") and d["meta"]["questions"] >= 300
+    assert "lockbox" not in " ".join(d["meta"]["trained_on"])
+
+
+def test_doc_matcher_prefers_named_title_and_year():
+    metas = [DocMeta(title="2019年政府工作报告", year=2019), DocMeta(title="2020年政府工作报告", year=2020),
+             DocMeta(title="养犬管理条例", year=2020)]
+    sc = DocMatcher(metas, tok).scores({"政府": 1.0, "报告": 1.0}, years=(2019,))
+    assert sc.argmax() == 0 and sc[2] < sc[1]
+
+
+@pytest.mark.parametrize("q, a, want", [("國務院何時發布？", "国务院办公厅", "國務院辦公廳"),
+                                         ("国务院何时发布？", "國務院辦公廳", "国务院办公厅"),
+                                         ("When was it issued?", "国务院", "国务院")])
+def test_answer_in_askers_script(q, a, want):
+    assert to_asker_script(q, a) == want
