@@ -414,6 +414,14 @@ class Analyzer:
                 out.extend(bgs)
         return out
 
+    def words(self, text: str) -> list[str]:
+        """Normalised segmenter words of ``text`` without the CJK bigrams and number tokens ``tokenize`` adds."""
+        out: list[str] = []
+        norm = self.normalize(text)
+        if norm:
+            self._words(norm, out)
+        return out
+
     def _words(self, segment: str, out: list[str]) -> None:
         memo = self._memo
         for w in self._cut(segment):

@@ -1,6 +1,8 @@
 """The question-answering facade used by the CLI, the app and the evaluation.
 
-    >>> from config import Config
+    >>> from dataclasses import replace
+
+from config import Config
     >>> from retrieval.engine import PolicyQA
     >>> qa = PolicyQA.open(Config())                                            # doctest: +SKIP
     >>> a = qa.ask("which province targets 500亿 contract turnover")            # doctest: +SKIP
@@ -9,10 +11,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from config import Config
 from retrieval.answer import extract_answer
 from retrieval.search import Searcher
-from retrieval.types import Answer, Filters, Hit
+from retrieval.types import NOT_FOUND, Answer, Filters, Hit
 
 
 class PolicyQA:
@@ -43,7 +47,45 @@ class PolicyQA:
             from retrieval.answer_naive import naive_answer
 
             return naive_answer(question, res.hits, tokenize=an.tokenize)
+        if res.analysis.qtype == "compare":
+            ans = self._compare(question, res, k or self.cfg.retrieval.k, filters, search_kw)
+            if ans is not None:
+                return ans
         return extract_answer(question, res.hits, use_llm=use_llm, **self.answer_kwargs(res))
+
+    def _compare(self, question: str, res, k: int, filters: Filters | None, search_kw: dict) -> Answer | None:
+        """Both sides of a comparison asked on their own (``retrieval/answer/compare.py``)."""
+        from retrieval.answer import compare
+        from retrieval.answer.extract import _extractive
+        from retrieval.answer.scorer import load_scorer
+
+        kind = "date" if compare._TIME.search(question) else "number"
+        scorer = load_scorer()
+
+        def ask_side(q_side: str, side: tuple[str, str, str]) -> compare.SideValue:
+            f = filters
+            if side[1] == "region":
+                f = replace(filters or Filters(), regions=(side[2],))
+            r = self.searcher.search_full(q_side, k, f, **search_kw)
+            if not r.hits and f is not filters:
+                r = self.searcher.search_full(q_side, k, filters, **search_kw)
+            kw = self.answer_kwargs(r)
+            kw["qt"] = kind
+            a, scored = _extractive(q_side, tuple(r.hits), kw["tokenize"], kw["normalize"], kw["query_regions"], 0.0, 3,
+                                    0.85, tuple(kw["expansions"]), kw["doc_text"], tuple(kw["uncovered"]), kind, scorer,
+                                    kw["term_idf"], kw["words"])
+            if a.abstained or not a.citations:
+                return compare.SideValue(side[0], None, "", 0.0, None)
+            shown = a.answer.split(" (")[0]
+            return compare.SideValue(side[0], compare.value_of(shown, kind), shown, a.confidence, a.citations[0])
+
+        ans = compare.compare_answer(question, ask_side, scorer.threshold)
+        if ans is None:
+            return None
+        if ans.abstained:
+            return Answer(question=question, answer=NOT_FOUND, answer_type="compare", abstained=True,
+                          confidence=ans.confidence, supporting=ans.supporting, citations=ans.citations, hits=tuple(res.hits))
+        return replace(ans, hits=tuple(res.hits))
 
     def answer_kwargs(self, res) -> dict:
         """What the answer step takes from a search result besides the question and hits (one query analysis)."""
@@ -51,4 +93,11 @@ class PolicyQA:
         expansions = [t for e in res.analysis.expansions for t in e.terms] if res.analysis.expansions else []
         return dict(tokenize=an.tokenize, normalize=an.normalize, query_regions=res.analysis.regions,
                     abstain_threshold=self.cfg.retrieval.abstain_threshold, expansions=expansions,
-                    doc_text=self._doc_text, uncovered=res.analysis.uncovered, qt=res.analysis.qtype)
+                    doc_text=self._doc_text, uncovered=res.analysis.uncovered, qt=res.analysis.qtype,
+                    term_idf=self._term_idf, words=an.words)
+
+    def _term_idf(self, term: str) -> float | None:
+        """Corpus IDF of an analyzer token; None when the corpus never has it."""
+        bm = self.searcher.index.bm25
+        i = bm.vocab.get(term)
+        return float(bm.idf[i]) if i is not None else None

@@ -18,7 +18,7 @@ import re
 
 from retrieval.sentences import fold
 
-TYPES = ("number", "which-region", "date", "list", "fact", "which-doc")
+TYPES = ("number", "which-region", "date", "list", "fact", "which-doc", "compare")
 
 # Province-level divisions: short form → (full form, English). Short forms follow DocMeta.region.
 PROVINCES: dict[str, tuple[str, str]] = {
@@ -43,21 +43,38 @@ _CN_NUM = "零〇一二两三四五六七八九十百"
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
-_WHICH_DOC = re.compile(r"哪(份|篇|个)(文件|文档|通知|报告|讲话|政策)|which (document|file|report|notice|policy)", re.I)
-_REGION_ZH = re.compile(r"(哪|什么|何)(个|一个)?(省份|省|自治区|直辖市|地区|城市|市|地级市)(?![^，,。?？]{0,4}(分别|和))")
-_REGION_EN = re.compile(r"\bwhich (province|region|city|municipality)(?!s)|\bwhat (province|city)\b", re.I)
+_DOC_NOUN_ZH = "文件|文档|通知|报告|讲话|政策|法律|法规|规章|条例|规定|办法|决议|司法解释|规则|规范|细则|意见|方案|决定|规划|修正案|法"
+_DOC_NOUN_EN = ("documents?|file|report|notice|policy|law|regulations?|rules|resolution|guidelines?|measures|provisions|"
+                "plan|interpretation|amendment|decision|opinions")
+_WHICH_DOC = re.compile(rf"哪(?:一|个)?(?:份|篇|部|项|个)[^，,。？?]{{0,8}}?(?:{_DOC_NOUN_ZH})|哪一?年的[^，,。？?]{{0,10}}(?:报告|修正案|决议)"
+                        rf"|\bwhich (?!province|region|city|cities|municipalit|county|district|special administrative)(?:year's )?"
+                        rf"(?:\S+ ){{0,5}}?(?:{_DOC_NOUN_EN})\b(?! (?:of|on) which)", re.I)
+# "哪一年的报告定得更高", "which report set the larger …", "A和B，哪个城市的更长": a comparison of two sides.
+_COMPARE_ZH = re.compile(r"哪[^，,。？?]{0,20}?(?:更|较)(?:高|低|多|少|大|小|长|短|早|晚|严|宽|重|轻|快|慢)|哪[^，,。？?]{0,12}?(?:先|后)(?:写入|施行|通过|实施|颁布)")
+_COMPARE_EN = re.compile(r"\b(?:which|did)\b[^?]*\b(?:higher|lower|larger|bigger|smaller|more|fewer|less|longer|shorter|earlier|"
+                         r"later|greater|stricter|older|younger)\b", re.I)
+_REGION_ZH = re.compile(r"(哪|什么|何)(个|一个)?(省份|省|自治区|直辖市|地区|城市|市|地级市|特别行政区|自治县|自治州|县|区)"
+                        r"(?![^，,。?？]{0,4}(分别|和))")
+_REGION_EN = re.compile(r"\bwhich (province|region|city|municipality|special administrative region|autonomous county|county|"
+                        r"district|provincial-level region)(?!s)|\bwhat (province|city)\b|\bin which provincial", re.I)
 _DATE_ZH = re.compile(r"(哪|几)(一)?(天|日)|什么(时候|日期|时间)|何时|哪(一)?年(?!度)|日期|起止|年份|哪个月|几月")
-_DATE_EN = re.compile(r"\b(what|which) (date|day|year|month)\b|\bwhen\b|\bon what date\b|\bdate\b", re.I)
-_NUMBER_ZH = re.compile(r"多少|多大|几(个|家|项|名|人|倍|成|批|所|次|座|种)|第几|排(名|第)|比重|占比|强度|增幅|增速|(百分)比")
-_NUMBER_EN = re.compile(r"\bhow (many|much)\b|\bwhat (share|percentage|proportion|amount|value|level|ratio|rank)|"
+_DATE_EN = re.compile(r"\b(what|which) (date|day|year|month)\b|\bwhen\b|\bon what date\b|\bdate\b|"
+                      r"\bat what [\w\s-]{0,20}\btime\b|\bstart and end dates?\b", re.I)
+_NUMBER_ZH = re.compile(r"多少|多大|多长|多久|多远|多高|多深|多重|几(个|家|项|名|人|倍|成|批|所|次|座|种|年|天|日|米|小时|个月|岁|周岁|分钟|"
+                        r"公里|层|级|分)|第几|排(名|第)|比重|占比|强度|增幅|增速|(百分)比")
+_NUMBER_EN = re.compile(r"\bhow (many|much|long|far|old)\b|\bwhat (share|percentage|proportion|amount|value|level|ratio|rank|"
+                        r"fine|penalty|rate|fee|limit|age|range)|\b(maximum|minimum)\b|\brange of\b|"
                         r"\bwhat was the (value|amount|total|number)|\bwhat (is|was) the (number|total)", re.I)
 # "What was X's R&D expenditure …", "… target for X?": a metric noun asks for a figure even without "how many".
 _METRIC_EN = re.compile(r"\b(expenditure|spending|investment|turnover|budget|revenue|output|funding|income|intensity|"
                         r"growth rate|value added|headcount)s?\b", re.I)
 _TARGET_EN = re.compile(r"\btargets? (for|of)\b", re.I)
-_LIST_ZH = re.compile(r"哪(几|些|两|三|四|五|六|七|八|九|十)|分别(是|为|管|指)|包括(哪|什么)|有哪|哪[^?？]{0,6}大")
+_LIST_ZH = re.compile(r"哪(几|些|两|三|四|五|六|七|八|九|十|\d)|分别(是|为|管|指)|包括(哪|什么)|有哪|哪[^?？]{0,6}大|哪[“\"「]|"
+                      r"[一二三四五六七八九十\d]+(项|个|大|种|类)[^，,。?？]{0,10}(是什么|有哪些|是哪些)")
 # "list" only as the request ("list the …"), not the noun ("made the recommendation list").
 _LIST_EN = re.compile(r"\bwhich (two|three|four|five|six|seven)\b|\bwhat are (the )?\b|\bname (the|which)\b|"
+                      r"\bwhich (?:\S+ )?(sectors|functions|options|items|measures|tasks|areas|industries|fields|rivers|types|"
+                      r"kinds|categories|forms|sources|groups|bodies)\b|"
                       r"\bnames which\b|^\s*list\b|\blist (the|all|every)\b", re.I)
 # "起止年份是哪几年" asks for years, not for a list.
 _YEARS_ASKED = re.compile(r"起止|哪(几|一|两)?年(?!度)|年份")
@@ -76,6 +93,8 @@ def _is_english(q: str) -> bool:
 def classify(question: str) -> str:
     """Type of the answer a question asks for (see ``TYPES``)."""
     q = fold(question)
+    if _COMPARE_ZH.search(q) or _COMPARE_EN.search(q):
+        return "compare"
     if _WHICH_DOC.search(q):
         return "which-doc"
     # "which two provinces" asks for a list of regions, not one region.
@@ -85,6 +104,8 @@ def classify(question: str) -> str:
         return "list"
     if _REGION_ZH.search(q) or _REGION_EN.search(q):
         return "which-region"
+    if re.search(r"哪几天|起止日期|start and end", q, re.I):
+        return "date"
     if _YEARS_ASKED.search(q) and not re.search(r"多少年|how many years", q, re.I):
         return "date"
     if _LIST_ZH.search(q) or _LIST_EN.search(q) or len(_GAPS.findall(q)) >= 2:

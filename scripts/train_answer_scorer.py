@@ -143,9 +143,10 @@ def fit(rows: list[dict], questions: list[dict], max_fa: float, folds: int = 5, 
     }
 
 
-def choose_threshold(table, max_fa: float, balanced: bool = False) -> tuple[float, dict]:
-    """The threshold with the best balanced out-of-fold accuracy (answerable right, unanswerable abstained) among
-    those that abstain on at most ``max_fa`` of the answerable questions beyond those with no candidate at all."""
+def choose_threshold(table, max_fa: float) -> tuple[float, dict]:
+    """The highest threshold whose out-of-fold false abstention stays within ``max_fa`` beyond the answerable
+    questions that have no candidate at all (abstained on whatever the threshold): the most unanswerable
+    questions abstained on for the stated false-abstention rate."""
     answerable = [t for t in table if t[2]]
     unans = [t for t in table if not t[2]]
     floor = sum(p <= 0.0 for p, *_ in answerable) / max(1, len(answerable))
@@ -153,12 +154,9 @@ def choose_threshold(table, max_fa: float, balanced: bool = False) -> tuple[floa
     for thr in np.arange(0.02, 0.95, 0.01):
         acc = sum((ok and p >= thr) if ans else (p < thr) for p, ok, ans, *_ in table) / len(table)
         fa = sum(p < thr for p, _ok, ans, *_ in answerable) / max(1, len(answerable))
-        # Balanced: answerable accuracy and unanswerable abstention weigh alike (their mix in use is unknown).
-        bal = 0.5 * sum(ok and p >= thr for p, ok, *_ in answerable) / max(1, len(answerable)) + \
-            0.5 * sum(p < thr for p, *_ in unans) / max(1, len(unans))
-        if fa - floor <= max_fa and (best is None or (bal if balanced else acc) > (best[3] if balanced else best[1])):
-            best = (float(thr), acc, fa, bal)
-    thr, acc, fa, _bal = best or (0.02, 0.0, 0.0, 0.0)
+        if fa - floor <= max_fa:  # the highest threshold within the stated false-abstention budget
+            best = (float(thr), acc, fa)
+    thr, acc, fa = best or (0.02, 0.0, 0.0)
     return thr, {"accuracy": round(acc, 4), "false_abstention": round(fa, 4),
                  "unanswerable_abstained": round(float(sum(p < thr for p, *_ in unans)) / max(1, len(unans)), 4),
                  "answerable_top_correct": round(sum(ok for _p, ok, *_ in answerable) / max(1, len(answerable)), 4)}

@@ -62,9 +62,14 @@ class Context:
     regions: tuple[str, ...]
     periods: tuple[str, ...]
     given: frozenset[str]  # figures the question itself states (never the answer)
+    doc_years: tuple[str, ...]  # years the question gives its document ("2023年政府工作报告", "the 2023 report")
     want: int | None  # items a list question asks for
     top_bm25: float
     question_folded: str = ""
+    subject_missing: float = 0.0  # IDF-weighted share of the question's terms that no passage or title holds
+    rarest_missing: float = 0.0  # 1 when the question's rarest term is in no passage or title
+    absent_words: tuple[str, ...] = ()  # the question's words the corpus never has (the passages, without a corpus)
+    absent_share: float = 0.0  # their share of the question's Chinese words
 
     def term_positions(self, f: str) -> list[tuple[int, int, float]]:
         return legacy._term_positions(f, self.terms)
@@ -83,7 +88,9 @@ class Proposer(Protocol):
 
 def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, normalize: Normalize,
                   query_regions: Sequence[str] = (), expansions: Sequence[str] = (),
-                  doc_text: DocText | None = None, uncovered: Sequence[str] = (), qt: str | None = None) -> Context:
+                  doc_text: DocText | None = None, uncovered: Sequence[str] = (), qt: str | None = None,
+                  term_idf: Callable[[str], float | None] | None = None,
+                  words: Tokenize | None = None) -> Context:
     qt = qt or qtype.classify(question)
     hits = tuple(hits)
     n_ret = len(hits)
@@ -104,8 +111,55 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
     qf = fold(question)
     given = frozenset(n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", qf))
     top_bm25 = max((h.scores.get("bm25", 0.0) for h in hits[:n_ret]), default=0.0)
-    return Context(question, qt, qtype.is_english(question), hits, n_ret, sents, terms, regions, periods, given,
-                   want, top_bm25, qf)
+    ctx = Context(question, qt, qtype.is_english(question), hits, n_ret, sents, terms, regions, periods, given,
+                  document_years(qf), want, top_bm25, qf)
+    subject = [fold(w) for w in words(legacy._QWORDS.sub("，", qf))] if words else list(terms.weights)
+    ctx.subject_missing, ctx.rarest_missing = _subject_missing(subject, hits, term_idf)
+    if words is not None:  # needs real words: a stand-in tokenizer's bigrams say nothing about the subject
+        ctx.absent_words = _absent(subject, hits, term_idf)
+        n_words = len([w for w in dict.fromkeys(subject) if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)])
+        ctx.absent_share = len(ctx.absent_words) / n_words if n_words else 0.0
+    return ctx
+
+
+def _absent(words: Sequence[str], hits, term_idf) -> tuple[str, ...]:
+    """Chinese words (2+ characters) of the question that the corpus never has; without corpus statistics, those
+    no passage or title has."""
+    cands = [w for w in dict.fromkeys(words) if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)]
+    if term_idf is not None:
+        return tuple(w for w in cands if term_idf(w) is None)
+    pool = fold(" ".join(h.chunk.text + " " + h.meta.title for h in hits))
+    return tuple(w for w in cands if w not in pool)
+
+
+def _subject_missing(terms: Sequence[str], hits, term_idf) -> tuple[float, float]:
+    """How much of the question's subject the passages lack: the IDF-weighted share of its (Chinese, 2+ character)
+    terms found in no passage or title, and whether its rarest term is among them. A term the corpus never has
+    gets the highest IDF."""
+    pool = fold(" ".join(h.chunk.text + " " + h.meta.title for h in hits))
+    cands = list(dict.fromkeys(t for t in terms if len(t) >= 2 and re.search(r"[\u4e00-\u9fff]", t)))
+    if not cands:
+        return 0.0, 0.0
+    idf = {t: (term_idf(t) if term_idf else 1.0) for t in cands}
+    top = max((v for v in idf.values() if v is not None), default=1.0)
+    idf = {t: (v if v is not None else top + 1.0) for t, v in idf.items()}
+    total = sum(idf.values()) or 1.0
+    missing = [t for t in cands if t not in pool]
+    rarest = max(cands, key=lambda t: idf[t])
+    return sum(idf[t] for t in missing) / total, 1.0 if rarest in missing else 0.0
+
+_DOC_YEAR = re.compile(r"((?:19|20)\d\d)年?(?:的|度)?(?:国务院|全国人大|中华人民共和国)?(?:政府工作报告|工作报告|报告|决议|宪法修正案|宪法)"
+                       r"|\b((?:19|20)\d\d)(?:'s)? (?:government work report|work report|report|npc resolution|resolution)",
+                       re.I)
+
+
+def document_years(q: str) -> tuple[str, ...]:
+    """Years a (folded) question gives its document: 2023年政府工作报告, 1954年宪法, the 2023 government work report.
+
+        >>> document_years("2023年政府工作报告安排了多少？"), document_years("what did the 2008 report say about 2009")
+        (('2023',), ('2008',))
+    """
+    return tuple(dict.fromkeys(m.group(1) or m.group(2) for m in _DOC_YEAR.finditer(q)))
 
 
 def proximity(ctx: Context, s: Sentence, a: int, b: int) -> float:
@@ -142,6 +196,10 @@ def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
         "span_len": math.log1p(len(c.text)),
         "in_question": 1.0 if c.text and fold(c.text) in ctx.question_folded else 0.0,
         "missing": float(ctx.terms.missing),
+        "subject_missing": ctx.subject_missing,
+        "rarest_missing": ctx.rarest_missing,
+        "absent_words": float(len(ctx.absent_words)),
+        "absent_share": ctx.absent_share,
     }
     # Year / period the question asks vs the document: the year of a report or law, its title, its text.
     if ctx.periods:
@@ -150,6 +208,10 @@ def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
         f["doc_year_match"] = 1.0 if (h.meta.year and str(h.meta.year) in years) or any(p in title for p in ctx.periods) else 0.0
         f["period_in_sent"] = 1.0 if any(p in s.folded for p in ctx.periods) else 0.0
         f["doc_year_other"] = 1.0 if (h.meta.year and years and f["doc_year_match"] == 0.0) else 0.0
+    if ctx.doc_years:
+        # The question dates its document; a document whose title states another year is another document.
+        title_years = re.findall(r"(?:19|20)\d\d", h.meta.title)
+        f["doc_year_named_other"] = 1.0 if title_years and not set(title_years) & set(ctx.doc_years) else 0.0
     if ctx.regions:
         meta = {fold(h.meta.region), fold(h.meta.city)} - {""}
         named = any(r in meta or r in s.folded or r in fold(h.meta.title) for r in ctx.regions)

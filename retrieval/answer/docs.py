@@ -1,6 +1,9 @@
-"""Which-document candidates: the titles of the documents whose passages answer best."""
+"""Which-document candidates: the titles of the documents whose passages answer best (with the year first
+when the question asks which year's document)."""
 
 from __future__ import annotations
+
+import re
 
 from retrieval.answer.base import Candidate, Context
 from retrieval.sentences import fold
@@ -13,12 +16,15 @@ class DocProposer:
         out: list[Candidate] = []
         seen: set[str] = set()
         q = ctx.question_folded
+        asks_year = bool(re.search(r"哪一?年|which year|what year", q))
         for rank, s in enumerate(ctx.sents[:10]):
             h = ctx.hits[s.hit]
             title = (h.meta.title or h.doc_name).strip("《》 ")
             if h.chunk.doc_id in seen:
                 continue
             seen.add(h.chunk.doc_id)
+            if asks_year and h.meta.year:
+                title = f"{h.meta.year}年（{title}）"
             ft = fold(title)
             bg = [ft[i:i + 2] for i in range(len(ft) - 1)]
             out.append(Candidate("doc", s, s.start, s.end, title, {

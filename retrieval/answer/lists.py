@@ -3,7 +3,9 @@ sentences (一是…二是…, ；-separated items after 即：), each with how 
 
     >>> from retrieval.answer.lists import enumerations
     >>> [items for _, _, items, _ in enumerations("有效期分为五年、十年、二十年和长期。")][-1]
-    ['五年', '十年', '二十年', '长期']
+    ['有效期分为五年', '十年', '二十年', '长期']
+    >>> _trim_first(['有效期分为五年', '十年'], "有效期分为哪几种")
+    ['五年', '十年']
 """
 
 from __future__ import annotations

@@ -59,6 +59,8 @@ def _plausible(t: str, f: str, a: int, b: int) -> bool:
         return False
     if f[max(0, a - 1):a] == "第":
         return False  # an ordinal (第三条)
+    if re.fullmatch(r"一(?:批|个|项|种|类|次|家|件|条|款|部|支|场|份|名|位|人|户|所|座|台|套|篇|级|分)", t0):
+        return False  # 一批 / 一项: an article, not a count
     if re.fullmatch(rf"[{_CN}]+[月日]", t0) and f[max(0, a - 1):a] in "年月":
         return False  # part of a date
     if re.fullmatch(r"\d{1,2}[月日]", t0) and (f[b:b + 1] in "0123456789" or f[max(0, a - 1):a] in "年月"):
@@ -121,6 +123,8 @@ def expected_unit(q: str) -> tuple[str, str]:
         >>> expected_unit("几个工作日内"), expected_unit("罚款多少元"), expected_unit("how many days of leave")
         (('time', '个工作日'), ('money', '元'), ('time', ''))
     """
+    if re.search(r"率(?:是|为|定为|拟按|按|达到|控制在|要达到)?(?:多少|几)|rate\b", q):
+        return "percent", ""
     m = re.search(rf"(?:多少|几)(?:万亿|亿|万)?({_UNIT})", q)
     if m:
         u = m.group(1)
