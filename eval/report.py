@@ -17,10 +17,12 @@ from typing import Any
 from eval.metrics import QuestionResult
 
 MAIN_COLS = (
+    ("docs", ("n_docs",)),
     ("R@1", ("retrieval", "recall@1")), ("R@5", ("retrieval", "recall@5")), ("R@10", ("retrieval", "recall@10")),
     ("MRR@10", ("retrieval", "mrr@10")), ("nDCG@10", ("retrieval", "ndcg@10")),
     ("answer acc", ("answer_accuracy",)), ("abstain acc", ("abstention_accuracy",)),
     ("false abstain", ("false_abstention_rate",)), ("cite prec", ("citation_precision",)),
+    ("ECE", ("calibration", "ece")), ("Brier", ("calibration", "brier")),
     ("p50 ms", ("latency_ms", "p50")), ("p95 ms", ("latency_ms", "p95")),
 )
 GROUP_COLS = (("n", ("n",)),) + tuple(c for c in MAIN_COLS if c[0] in (
@@ -71,6 +73,41 @@ def significance_line(report: dict[str, Any]) -> str:
             f"{a['only_b']}, {a['test']} p = {a['p_value']:.2g}.")
 
 
+def subset_line(report: dict[str, Any]) -> str:
+    """The note on the subset corpus; "" when the run had none."""
+    s = report.get("subset")
+    if not s:
+        return ""
+    names = ", ".join(s.get("configs", []))
+    return (f"Configurations marked @subset ({names}) ran over a subset of the corpus: {s['n_docs']} documents = "
+            f"{s['n_evidence_docs']} named in the gold evidence + {s['n_distractors']} drawn at random "
+            f"(asked for {s['requested_distractors']}, seed {s['seed']}), in `{s['folder']}`; the others over "
+            f"the whole corpus. Retrieval over fewer distractors is easier: compare @subset figures with each other.")
+
+
+def calibration_line(report: dict[str, Any]) -> str:
+    """One line: ECE and Brier of every configuration."""
+    parts = [f"{n} ECE {_fmt(_get(b, ('calibration', 'ece')))} / Brier {_fmt(_get(b, ('calibration', 'brier')))}"
+             for n, b in report["configs"].items()]
+    return "Calibration: " + "; ".join(parts) + "."
+
+
+def calibration_section(name: str, block: dict[str, Any]) -> list[str]:
+    """Markdown lines of one configuration's calibration: ECE, Brier and the bin table; [] without data."""
+    c = block.get("calibration")
+    if not c:
+        return []
+    rows = [[f"{b['lo']:.1f}–{b['hi']:.1f}", b["n"], b["mean_confidence"], b["accuracy"]] for b in c["bins"]]
+    return [
+        "", "### Calibration", "",
+        f"ECE {_fmt(c.get('ece'))} over the {c.get('n', 0)} answered questions (10 equal-width confidence bins; "
+        f"an answer to an unanswerable question is wrong) · Brier {_fmt(c.get('brier'))} over the "
+        f"{c.get('n_brier', 0)} answerable questions (an abstention counts as the confidence it reported, wrong).",
+        "", markdown_table(["confidence", "n", "mean confidence", "accuracy"], rows), "",
+        f"![{name} calibration](chart_calibration_{name}.png)",
+    ]
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     out = [
         "# Evaluation report", "",
@@ -81,13 +118,16 @@ def render_markdown(report: dict[str, Any]) -> str:
         "answerable questions, abstention accuracy over unanswerable ones; citation precision over answered, "
         "answerable questions. Latency is the time of one `ask`.", "",
         "## Configurations", "", main_table(report), "",
+        *([subset_line(report), ""] if report.get("subset") else []),
+        "ECE and Brier: calibration of the answers' confidence (section Calibration of each configuration).", "",
         "## Significance", "", significance_line(report), "",
         "## Configurations described", "",
     ]
     out += [f"- **{n}**: {b.get('description', '')}" for n, b in report["configs"].items()]
     for n, b in report["configs"].items():
         out += ["", f"## {n}", "", f"![{n}](chart_{n}.png)", "", "By language:", "",
-                _group_table(b["by_lang"], "lang"), "", "By type:", "", _group_table(b["by_type"], "type")]
+                _group_table(b["by_lang"], "lang"), "", "By type:", "", _group_table(b["by_type"], "type"),
+                *calibration_section(n, b)]
     return "\n".join(out) + "\n"
 
 
@@ -156,6 +196,10 @@ def write_charts(report: dict[str, Any], out: Path) -> list[Path]:
         fig.savefig(p, dpi=90)
         plt.close(fig)
         paths.append(p)
+    for n, b in report["configs"].items():
+        c = b.get("calibration")
+        if c:
+            paths.append(reliability_diagram(plt, n, c, out / f"chart_calibration_{n}.png"))
     fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(report["configs"])), 4))
     bars(ax, report["configs"], "configurations")
     fig.tight_layout()
@@ -163,6 +207,37 @@ def write_charts(report: dict[str, Any], out: Path) -> list[Path]:
     fig.savefig(p, dpi=90)
     plt.close(fig)
     return [*paths, p]
+
+
+def reliability_diagram(plt, name: str, cal: dict[str, Any], path: Path) -> Path:
+    """Accuracy against mean confidence per bin (marker area ~ answers in the bin), the diagonal of perfect
+    calibration, and the number of answers per bin as grey bars on a second axis."""
+    bins = [b for b in cal["bins"] if b["n"]]
+    fig, ax = plt.subplots(figsize=(5, 4.6))
+    ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="perfect calibration")
+    counts = ax.twinx()
+    counts.bar([(b["lo"] + b["hi"]) / 2 for b in cal["bins"]], [b["n"] for b in cal["bins"]], width=0.09,
+               color="lightgrey", alpha=0.6, zorder=0)
+    counts.set_ylabel("answers per bin", color="grey")
+    counts.set_ylim(0, max([b["n"] for b in cal["bins"]] + [1]) * 3)
+    ax.set_zorder(counts.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    if bins:
+        xs, ys = [b["mean_confidence"] for b in bins], [b["accuracy"] for b in bins]
+        top = max(b["n"] for b in bins)
+        ax.plot(xs, ys, color="tab:blue", lw=1.2)
+        ax.scatter(xs, ys, s=[20 + 180 * b["n"] / top for b in bins], color="tab:blue", zorder=3, label="bins")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("mean confidence")
+    ax.set_ylabel("accuracy")
+    ax.set_title(f"{name}: ECE {_fmt(cal.get('ece'))} · Brier {_fmt(cal.get('brier'))} (n = {cal.get('n', 0)})",
+                 fontsize=10)
+    ax.legend(loc="upper left", fontsize=8, markerscale=0.5)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
 
 
 def write_outputs(report: dict[str, Any], results: dict[str, list[QuestionResult]], out: Path) -> None:

@@ -414,6 +414,10 @@ class Analyzer:
                 out.extend(bgs)
         return out
 
+    def cut(self, text: str) -> list[str]:
+        """The segmenter's words of ``text`` as written (not normalised); they concatenate back to ``text``."""
+        return list(self._cut(text)) if text else []
+
     def words(self, text: str) -> list[str]:
         """Normalised segmenter words of ``text`` without the CJK bigrams and number tokens ``tokenize`` adds."""
         out: list[str] = []

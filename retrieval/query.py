@@ -334,7 +334,8 @@ class QueryAnalysis:
     def year_to(self) -> int | None:
         return self.years[-1] if self.years else None
 
-    def bm25_terms(self, tokenize: Callable[[str], list[str]], expansion_scale: float = 1.0) -> dict[str, float]:
+    def bm25_terms(self, tokenize: Callable[[str], list[str]], expansion_scale: float = 1.0,
+                   candidate_weight: Callable[[list[str]], float] | None = None) -> dict[str, float]:
         """Weighted BM25 query: token → weight.
 
         Chinese parts give each token weight 1 per occurrence. An English phrase spreads its
@@ -348,8 +349,17 @@ class QueryAnalysis:
             for tok in tokenize(part):
                 w[tok] += 1.0
         for exp in self.expansions:
-            for term, share in zip(exp.terms, exp.term_shares(), strict=True):
-                for tok in tokenize(term):
+            shares = exp.term_shares()
+            toks = [tokenize(term) for term in exp.terms]
+            if candidate_weight is not None and len(exp.terms) > 1:
+                # Corpus-aware sense choice: a candidate the corpus never has gets nothing, the others share by
+                # how common they are there (罚款 over 精细 for "fine" in a corpus of laws).
+                cw = [candidate_weight(t) for t in toks]
+                raw = [s * c for s, c in zip(shares, cw, strict=True)]
+                if sum(raw) > 0:
+                    shares = tuple(r / sum(raw) * sum(shares) for r in raw)
+            for ts, share in zip(toks, shares, strict=True):
+                for tok in ts:
                     w[tok] += exp.weight * share * expansion_scale
         for term, weight in self.entity_terms:
             for tok in tokenize(term):

@@ -155,7 +155,7 @@ class Searcher:
             mode = "bm25"  # no dense side in this index
         expand = rc.expand_english if expand is None else expand
         qa = analyze_query(query, lexicon=self.lexicon, expand=expand)
-        terms = qa.bm25_terms(self.analyzer.tokenize)
+        terms = qa.bm25_terms(self.analyzer.tokenize, candidate_weight=self.candidate_weight if rc.corpus_senses else None)
         if rc.number_variants:
             terms = self.with_number_variants(terms)
         if rc.figure_weight != 1.0 and (qa.is_english or rc.figure_weight_all):
@@ -232,6 +232,18 @@ class Searcher:
             scores["fused"] = s
             hits.append(Hit(chunk=c, doc_name=d.name, meta=d.meta, score=s, scores=scores, rank=r))
         return SearchResult(hits, qa, terms)
+
+    def candidate_weight(self, tokens: list[str]) -> float:
+        """How much the corpus supports a translation candidate: log(1 + passages holding its rarest token); 0 when
+        a token never occurs."""
+        bm = self.index.bm25
+        dfs = []
+        for t in tokens:
+            i = bm.vocab.get(t)
+            if i is None:
+                return 0.0
+            dfs.append(int(bm.indptr[i + 1] - bm.indptr[i]))
+        return float(np.log1p(min(dfs))) if dfs else 0.0
 
     def doc_scores(self, terms: dict[str, float], qa: QueryAnalysis) -> np.ndarray:
         """Per document: how well its title, issuer and year match the query (``retrieval/docmatch.py``)."""

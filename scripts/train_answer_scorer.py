@@ -83,6 +83,53 @@ def collect(sets: list[tuple[Path, Path]]) -> tuple[list[dict], list[dict]]:
     return rows, questions
 
 
+def fit_ranker(Z: np.ndarray, y: np.ndarray, qids: np.ndarray, l2: float = 1.0) -> np.ndarray:
+    """Conditional logit (McFadden): per question, the softmax over its candidates puts mass on the right ones.
+
+    Questions with no right candidate carry no ranking information and are left out. Returns the weights.
+    """
+    from scipy.optimize import minimize
+    from scipy.special import logsumexp
+
+    groups = [np.flatnonzero(qids == q) for q in dict.fromkeys(qids)]
+    groups = [g for g in groups if y[g].any()]
+
+    def loss(w):
+        s = Z @ w
+        total, grad = l2 * w @ w, 2 * l2 * w
+        for g in groups:
+            sg = s[g]
+            pos = g[y[g] == 1]
+            pa = np.exp(sg - logsumexp(sg))
+            sp = s[pos]
+            pp = np.exp(sp - logsumexp(sp))
+            total += logsumexp(sg) - logsumexp(sp)
+            grad += Z[g].T @ pa - Z[pos].T @ pp
+        return total, grad
+
+    res = minimize(loss, np.zeros(Z.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return res.x
+
+
+CALIB_FEATURES = ("logit", "margin", "share")
+
+
+def question_table(rows, qids, prob, rank):
+    """Per question: the ranker's best candidate (never a mismatched one) and the calibrator's inputs."""
+    from retrieval.answer.base import Candidate
+    from retrieval.answer.extract import mismatched
+    from retrieval.answer.scorer import calib_inputs
+
+    out = {}
+    for q in dict.fromkeys(qids):
+        idx = [i for i in np.flatnonzero(qids == q) if not mismatched(Candidate("", None, 0, 0, "", rows[i]["features"]))]
+        if not idx:
+            continue
+        order = sorted(idx, key=lambda i: -rank[i])
+        out[q] = (order[0], calib_inputs([float(rank[i]) for i in order], float(prob[order[0]])))
+    return out
+
+
 def fit(rows: list[dict], questions: list[dict], max_fa: float, folds: int = 5, C: float = 0.5) -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
@@ -91,54 +138,60 @@ def fit(rows: list[dict], questions: list[dict], max_fa: float, folds: int = 5, 
     X = np.array([[r["features"].get(n, 0.0) for n in names] for r in rows], dtype=float)
     y = np.array([r["label"] for r in rows])
     groups = np.array([r["group"] for r in rows])
+    qids = np.array([r["qid"] for r in rows])
     mu, sd = X.mean(0), X.std(0)
     sd[sd == 0] = 1.0
     Z = (X - mu) / sd
-    oof = np.zeros(len(rows))
+    oof_p, oof_r = np.zeros(len(rows)), np.zeros(len(rows))
     for tr, te in GroupKFold(n_splits=folds).split(Z, y, groups):
         m = LogisticRegression(C=C, max_iter=2000).fit(Z[tr], y[tr])
-        oof[te] = m.predict_proba(Z[te])[:, 1]
+        oof_p[te] = m.predict_proba(Z[te])[:, 1]
+        oof_r[te] = Z[te] @ fit_ranker(Z[tr], y[tr], qids[tr], l2=1.0 / C)
     model = LogisticRegression(C=C, max_iter=2000).fit(Z, y)
+    rank_w = fit_ranker(Z, y, qids, l2=1.0 / C)
 
-    # Per question: the best candidate out of fold (candidates for another year/region/level never answer).
-    from retrieval.answer.base import Candidate
-    from retrieval.answer.extract import mismatched
-
-    best: dict[str, tuple[float, int]] = {}
-    cov_ok: list[float] = []
-    best_cov: dict[str, float] = {}
-    for r, p in zip(rows, oof, strict=True):
-        if mismatched(Candidate("", None, 0, 0, "", r["features"])):
-            continue
-        if r["qid"] not in best or p > best[r["qid"]][0]:
-            best[r["qid"]] = (p, r["label"])
-            best_cov[r["qid"]] = r["features"].get("cov", 0.0)
-    cov_ok = sorted(best_cov[q] for q, (_p, ok) in best.items() if ok)
+    # Calibrator: P(the ranker's best candidate is right) from its out-of-fold inputs; unanswerable questions are 0.
+    table_q = question_table(rows, qids, oof_p, oof_r)
+    qlist = list(table_q)
+    F = np.array([[table_q[q][1][k] for k in CALIB_FEATURES] for q in qlist])
+    L = np.array([rows[table_q[q][0]]["label"] for q in qlist])
+    cal = LogisticRegression(C=1.0, max_iter=1000).fit(F, L)
+    conf = dict(zip(qlist, cal.predict_proba(F)[:, 1], strict=True))
+    cov = {q: rows[table_q[q][0]]["features"].get("cov", 0.0) for q in qlist}
+    cov_ok = sorted(cov[q] for q in qlist if rows[table_q[q][0]]["label"])
     # The coverage floor: the largest that costs at most 2 % of the right answers (subject absent from the text).
     min_cov = float(cov_ok[int(0.02 * len(cov_ok))]) if cov_ok else 0.0
-    for q in best:
-        if best_cov[q] < min_cov:
-            best[q] = (0.0, best[q][1])
-    qinfo = {q["id"]: q for q in questions}
-    table = [(best.get(q["id"], (0.0, 0))[0], best.get(q["id"], (0.0, 0))[1], q["type"] != "unanswerable",
-              q["lang"], q["type"]) for q in questions]
+    table = []
+    for q in questions:
+        if q["id"] in table_q:
+            p = float(conf[q["id"]]) if cov[q["id"]] >= min_cov else 0.0
+            ok = rows[table_q[q["id"]][0]]["label"]
+        else:
+            p, ok = 0.0, 0
+        table.append((p, ok, q["type"] != "unanswerable", q["lang"], q["type"]))
     thr, summary = choose_threshold(table, max_fa)
-    calib = calibration([(p, ok) for p, ok, ans, *_ in table if ans])
+    calib = calibration([(p, ok) for p, ok, ans, *_ in table if p > 0])
     coef = dict(zip(names, model.coef_[0].tolist(), strict=True))
-    top = sorted(coef.items(), key=lambda kv: -abs(kv[1]))[:15]
+    rcoef = dict(zip(names, rank_w.tolist(), strict=True))
+    top = sorted(rcoef.items(), key=lambda kv: -abs(kv[1]))[:15]
     return {
         "weights": {n: round(w, 6) for n, w in coef.items()},
         "intercept": round(float(model.intercept_[0]), 6),
+        "rank_weights": {n: round(w, 6) for n, w in rcoef.items()},
+        "calibrator": {"weights": dict(zip(CALIB_FEATURES, [round(float(x), 6) for x in cal.coef_[0]], strict=True)),
+                       "intercept": round(float(cal.intercept_[0]), 6)},
         "threshold": round(thr, 4),
         "min_coverage": round(min_cov, 4),
         "means": {n: round(float(v), 6) for n, v in zip(names, mu, strict=True)},
         "scales": {n: round(float(v), 6) for n, v in zip(names, sd, strict=True)},
         "meta": {
-            "trained_on": sorted({q["id"].split(":")[0] for q in qinfo.values()}),
+            "trained_on": sorted({q["id"].split(":")[0] for q in questions}),
             "questions": len(questions), "candidates": len(rows), "positives": int(y.sum()),
             "cv": f"GroupKFold({folds}) by evidence document", "C": C,
+            "model": "candidate ranker: conditional logit; candidate probability: logistic regression; confidence: "
+                     "logistic calibrator on the ranker's best candidate (logit, margin to the second, softmax share)",
             "max_false_abstention": max_fa, "oof": summary, "oof_calibration": calib,
-            "top_features": [[n, round(w, 3)] for n, w in top],
+            "top_rank_features": [[n, round(w, 3)] for n, w in top],
         },
     }
 
@@ -199,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     m = model["meta"]
     print(f"{m['questions']} questions, {m['candidates']} candidates ({m['positives']} positive) → {a.out}")
     print("out of fold:", m["oof"], "ECE", m["oof_calibration"]["ece"], "threshold", model["threshold"])
-    print("top features:", m["top_features"])
+    print("top ranking features:", m["top_rank_features"])
     return 0
 
 

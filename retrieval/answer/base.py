@@ -70,6 +70,17 @@ class Context:
     rarest_missing: float = 0.0  # 1 when the question's rarest term is in no passage or title
     absent_words: tuple[str, ...] = ()  # the question's words the corpus never has (the passages, without a corpus)
     absent_share: float = 0.0  # their share of the question's Chinese words
+    segment: Tokenize | None = None  # the segmenter's words of a text as written (span boundaries)
+
+    def boundaries(self, f: str) -> frozenset[int]:
+        """Word boundaries of a (folded) sentence: where spans may start and end; every position without a segmenter."""
+        if self.segment is None:
+            return frozenset(range(len(f) + 1))
+        out, pos = {0}, 0
+        for w in self.segment(f):
+            pos += len(w)
+            out.add(pos)
+        return frozenset(out)
 
     def term_positions(self, f: str) -> list[tuple[int, int, float]]:
         return legacy._term_positions(f, self.terms)
@@ -90,7 +101,7 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
                   query_regions: Sequence[str] = (), expansions: Sequence[str] = (),
                   doc_text: DocText | None = None, uncovered: Sequence[str] = (), qt: str | None = None,
                   term_idf: Callable[[str], float | None] | None = None,
-                  words: Tokenize | None = None) -> Context:
+                  words: Tokenize | None = None, segment: Tokenize | None = None) -> Context:
     qt = qt or qtype.classify(question)
     hits = tuple(hits)
     n_ret = len(hits)
@@ -112,7 +123,7 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
     given = frozenset(n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", qf))
     top_bm25 = max((h.scores.get("bm25", 0.0) for h in hits[:n_ret]), default=0.0)
     ctx = Context(question, qt, qtype.is_english(question), hits, n_ret, sents, terms, regions, periods, given,
-                  document_years(qf), want, top_bm25, qf)
+                  document_years(qf), want, top_bm25, qf, segment=segment)
     subject = [fold(w) for w in words(legacy._QWORDS.sub("，", qf))] if words else list(terms.weights)
     ctx.subject_missing, ctx.rarest_missing = _subject_missing(subject, hits, term_idf)
     if words is not None:  # needs real words: a stand-in tokenizer's bigrams say nothing about the subject

@@ -33,7 +33,7 @@ _ISSUE = re.compile(r"发布|印发|公布|签发|成文")
 _Q_EFFECT = re.compile(r"施行|生效|实施|effect|effective|in force|implemented")
 _Q_ADOPT = re.compile(r"通过|批准|adopted|passed|approved")
 _Q_ISSUE = re.compile(r"发布|印发|公布|published|issued|released")
-_Q_YEARLY = re.compile(r"每年|每一年|几月几日|哪一天|哪天|every year|each year|annual|day of the year")
+_Q_YEARLY = re.compile(r"每年|每一年|几月几日|every year|each year|annual|day of the year")
 _Q_RANGE = re.compile(r"起止|期限|哪几年|period|from .* to")
 
 
@@ -60,7 +60,9 @@ class DateProposer:
         asks = {"effect": bool(_Q_EFFECT.search(q)), "adopt": bool(_Q_ADOPT.search(q)),
                 "issue": bool(_Q_ISSUE.search(q)), "yearly": bool(_Q_YEARLY.search(q)), "range": bool(_Q_RANGE.search(q))}
         out: list[Candidate] = []
-        for s in ctx.sents[:8]:
+        # The best sentences, and the short lines of the documents' heads (where issue dates stand).
+        heads = [s for s in ctx.sents[8:] if ctx.hits[s.hit].chunk.ordinal == -3 and s.end - s.start <= 40][:6]
+        for s in [*ctx.sents[:8], *heads]:
             f = s.folded
             for a, b, t, form in find_dates(f):
                 if fold(t) in q:

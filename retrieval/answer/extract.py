@@ -3,8 +3,9 @@
 The question is analysed once (``base.build_context``); the proposer of the kind the question asks for
 (and the fact proposer as a fallback for list, fact and which-doc questions) proposes candidates; the
 rule-based extractor of the first version (``legacy``) adds its pick as one more candidate. The fitted
-scorer (``scorer.py``) gives each candidate the probability that it is the right answer; the best one is
-the answer when that probability reaches the stored threshold, and its probability is the confidence.
+scorer (``scorer.py``) ranks the candidates (a conditional logit over each question's candidates) and gives the
+best one a calibrated probability of being right; it is the answer when that probability reaches the stored
+threshold, and the probability is the confidence.
 """
 
 from __future__ import annotations
@@ -82,6 +83,12 @@ def candidates(ctx: Context, legacy_answer: Answer | None) -> list[Candidate]:
         if "legacy" in c.features:
             f["legacy"] = 1.0
             f["legacy_conf"] = c.features["legacy_conf"]
+        # How far the first version's pick is to be trusted differs by question type (strong on the sample
+        # documents' wording, weak on lists over laws): type-specific copies let the model learn that.
+        qk = ctx.qtype.replace("-", "_")
+        for k in ("legacy_agree", "legacy"):
+            if f.get(k):
+                f[f"{k}@{qk}"] = f[k]
         # The first version's own confidence in its pick, for every candidate: a question-level evidence signal.
         f["legacy_q_conf"] = legacy_answer.confidence if legacy_answer is not None and leg_text else 0.0
         if ctx.english:
@@ -108,6 +115,7 @@ def extract_answer(
     scorer: Scorer | None = None,
     term_idf=None,
     words=None,
+    segment=None,
 ) -> Answer:
     """Answer ``question`` from ``hits`` (best first) — extractively, or with the configured LLM.
 
@@ -129,7 +137,7 @@ def extract_answer(
     if uncovered is None:
         uncovered = legacy._uncovered(question) if expansions else ()
     ans = _extractive(question, hits, tokenize, normalize, query_regions, abstain_threshold, max_citations, cite_ratio,
-                      tuple(expansions), doc_text, tuple(uncovered), qt, scorer, term_idf, words)[0]
+                      tuple(expansions), doc_text, tuple(uncovered), qt, scorer, term_idf, words, segment)[0]
     if use_llm is False or not hits:
         return ans
     from retrieval import llm  # noqa: PLC0415 - only when an endpoint may be configured
@@ -141,21 +149,25 @@ def extract_answer(
 
 
 def _extractive(question, hits, tokenize, normalize, query_regions, threshold, max_citations, cite_ratio, expansions,
-                doc_text, uncovered, qt=None, scorer=None, term_idf=None, words=None) -> tuple[Answer, list[tuple[Candidate, float]]]:
-    """The answer and the scored candidates (best first)."""
+                doc_text, uncovered, qt=None, scorer=None, term_idf=None, words=None, segment=None) -> tuple[Answer, list[tuple[Candidate, float]]]:
+    """The answer and the candidates best first (the first with the answer's confidence, the others with their
+    own probability)."""
     scorer = scorer or load_scorer()
     threshold = scorer.threshold if threshold is None else threshold
     ctx = build_context(question, hits, tokenize=tokenize, normalize=normalize, query_regions=query_regions,
-                        expansions=expansions, doc_text=doc_text, uncovered=uncovered, qt=qt, term_idf=term_idf, words=words)
+                        expansions=expansions, doc_text=doc_text, uncovered=uncovered, qt=qt, term_idf=term_idf, words=words, segment=segment)
     if not hits or not ctx.sents:
         return legacy._abstain(question, ctx.qtype, hits), []
     leg = legacy._extractive(question, hits, tokenize, normalize, query_regions, 0.0, (max_citations, cite_ratio),
                              expansions, doc_text, uncovered)
-    scored = sorted(((c, scorer.prob(c.features)) for c in candidates(ctx, leg)), key=lambda x: -x[1])
-    scored = [(c, p) for c, p in scored if not mismatched(c)]
-    if not scored:
+    cands = [c for c in candidates(ctx, leg) if not mismatched(c)]
+    ranked = sorted(((c, scorer.rank_score(c.features)) for c in cands), key=lambda x: -x[1])
+    if not ranked:
         return legacy._abstain(question, ctx.qtype, hits, 0.0, ctx.sents[0].text), []
-    best, p = scored[0]
+    ranked = _publication_first(ranked)
+    best = ranked[0][0]
+    p = scorer.confidence([r for _, r in ranked], scorer.prob(best.features))
+    scored = [(c, p if i == 0 else scorer.prob(c.features)) for i, (c, _) in enumerate(ranked)]
     if ctx.absent_share >= ABSENT_SHARE:
         # The question's subject appears nowhere in the corpus (most of its words never occur).
         return legacy._abstain(question, ctx.qtype, hits, min(p, threshold), best.sent.text), scored
@@ -178,13 +190,27 @@ def mismatched(c: Candidate) -> bool:
     """A candidate that answers for another year, region or level than the question asks: never the answer.
 
     The figure sits under another year than the one asked (``number_period_gov``: the year governing the clause,
-    or the plan period of the passage, is another), the document is of another region than the one named, or of
+    or the plan period of the passage, is another; or another year governs it and neither the sentence nor the
+    document names the year asked), the document is of another region than the one named, or of
     another year than the question gives its document (a title of 2022 for "the 2023 report"), or the figure counts
     the thing at another administrative level (省级 vs 国家重点实验室).
     """
     f = c.features
-    return (f.get("number_period_gov", 0.0) <= -0.4 or f.get("region_other", 0.0) > 0
+    other_year = f.get("number_period_gov", 0.0) < 0 and not f.get("period_in_sent") and not f.get("doc_year_match")
+    return (f.get("number_period_gov", 0.0) <= -0.4 or other_year or f.get("region_other", 0.0) > 0
             or f.get("number_level_bad", 0.0) > 0 or f.get("doc_year_named_other", 0.0) > 0)
+
+
+def _publication_first(ranked: list[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:
+    """"When was it issued": the document's own date (its header line or metadata) unless the text's date is said
+    to be the issue date (发布/印发 next to it) — a publication date is a fact about the document, not its text."""
+    if not ranked or not ranked[0][0].features.get("date_asks_issue") or ranked[0][0].features.get("date_issue_cue"):
+        return ranked
+    for i, (c, _r) in enumerate(ranked):
+        f = c.features
+        if f.get("date_from_meta") or (f.get("date_head") and f.get("date_form_full")):
+            return [ranked[i], *ranked[:i], *ranked[i + 1:]]
+    return ranked
 
 
 def to_asker_script(question: str, answer: str) -> str:

@@ -76,6 +76,26 @@ def phrases(f: str, q: str) -> list[tuple[int, int, str]]:
     return uniq
 
 
+_LEAD = "由是为经向对在和与及将把按以的之"
+
+
+def snap(f: str, a: int, b: int, bounds: frozenset[int], reach: int = 3) -> tuple[int, int]:
+    """Widen ``[a, b)`` to the nearest word boundaries (at most ``reach`` characters each way) and drop one leading
+    function word: 市数据资源主管部 → 市数据资源主管部门, 由市红十字会 → 市红十字会.
+
+        >>> f = "由市数据资源主管部门统筹负责"
+        >>> f[slice(*snap(f, 1, 9, frozenset({0, 2, 4, 6, 10, 12, 14})))]
+        '市数据资源主管部门'
+    """
+    lo = max((x for x in bounds if a - reach <= x <= a), default=a)
+    hi = min((x for x in bounds if b <= x <= b + reach), default=b)
+    if lo < a and all(c in _LEAD for c in f[lo:a]):
+        lo = a  # widening would only add a function word (jieba joins 由市)
+    if hi - lo >= 3 and f[lo] in _LEAD and lo + 1 in bounds:
+        lo += 1
+    return lo, hi
+
+
 class FactProposer:
     kind = "fact"
 
@@ -86,7 +106,13 @@ class FactProposer:
         for s in ctx.sents[:5]:
             f = s.folded
             rest_share = _share_in_q(f, qb)
-            for a, b, t in phrases(f, q):
+            bounds = ctx.boundaries(f)
+            found = phrases(f, q)
+            for a, b, _t in list(found):
+                a2, b2 = snap(f, a, b, bounds)
+                if (a2, b2) != (a, b):
+                    found.append((a2, b2, f[a2:b2]))
+            for a, b, t in dict.fromkeys(found):
                 raw = s.text[a:b]
                 out.append(Candidate("fact", s, s.start + a, s.start + b, raw, {
                     "q_share": _share_in_q(t, qb),
@@ -100,5 +126,7 @@ class FactProposer:
                     "clause_end": 1.0 if b >= len(f) or f[b] in "，,；;：:。、" else 0.0,
                     "prox": proximity(ctx, s, a, b),
                     "has_digit": 1.0 if re.search(r"\d", t) else 0.0,
+                    "word_start": 1.0 if a in bounds else 0.0,
+                    "word_end": 1.0 if b in bounds else 0.0,
                 }))
         return out

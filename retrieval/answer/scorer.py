@@ -29,6 +29,30 @@ class Scorer:
     means: dict[str, float] = field(default_factory=dict)  # standardisation (features are centred/scaled
     scales: dict[str, float] = field(default_factory=dict)  # by the training data's mean and spread)
     meta: dict = field(default_factory=dict)
+    rank_weights: dict[str, float] = field(default_factory=dict)  # candidate ranker (conditional logit)
+    calibrator: dict = field(default_factory=dict)  # {"weights": {logit, margin, share}, "intercept"}
+
+    def _z(self, feats: dict[str, float], weights: dict[str, float]) -> float:
+        z = 0.0
+        for k, w in weights.items():
+            x = feats.get(k, 0.0)
+            if k in self.means:
+                x = (x - self.means[k]) / (self.scales.get(k) or 1.0)
+            z += w * x
+        return z
+
+    def rank_score(self, feats: dict[str, float]) -> float:
+        """The ranker's score of a candidate (higher = more likely the answer among its question's candidates)."""
+        return self._z(feats, self.rank_weights) if self.rank_weights else self.logit(feats)
+
+    def confidence(self, rank_scores: list[float], top_prob: float) -> float:
+        """P(the best-ranked candidate is right), from the ranker's scores (best first) and its own probability."""
+        if not self.calibrator:
+            return top_prob
+        x = calib_inputs(rank_scores, top_prob)
+        z = self.calibrator.get("intercept", 0.0) + sum(w * x[k] for k, w in self.calibrator["weights"].items())
+        z = max(-30.0, min(30.0, z))
+        return 1.0 / (1.0 + math.exp(-z))
 
     def logit(self, feats: dict[str, float]) -> float:
         z = self.intercept
@@ -45,8 +69,18 @@ class Scorer:
 
     def to_json(self) -> dict:
         return {"weights": self.weights, "intercept": self.intercept, "threshold": self.threshold,
-                "min_coverage": self.min_coverage,
+                "min_coverage": self.min_coverage, "rank_weights": self.rank_weights, "calibrator": self.calibrator,
                 "means": self.means, "scales": self.scales, "meta": self.meta}
+
+
+def calib_inputs(rank_scores: list[float], top_prob: float) -> dict[str, float]:
+    """The calibrator's inputs: the best candidate's probability (as a logit), its ranker margin over the second,
+    and its softmax share among its question's candidates."""
+    p = min(max(top_prob, 1e-6), 1 - 1e-6)
+    s0 = rank_scores[0]
+    margin = s0 - rank_scores[1] if len(rank_scores) > 1 else 5.0
+    share = 1.0 / sum(math.exp(max(-50.0, s - s0)) for s in rank_scores)
+    return {"logit": math.log(p / (1 - p)), "margin": min(margin, 5.0), "share": share}
 
 
 @lru_cache(maxsize=4)
@@ -58,5 +92,5 @@ def load_scorer(path: str | None = None) -> Scorer:
     except FileNotFoundError as e:
         raise FileNotFoundError(f"{p}: 答案评分模型缺失 / answer scorer missing — run scripts/train_answer_scorer.py") from e
     return Scorer(d["weights"], d.get("intercept", 0.0), d.get("threshold", 0.5), d.get("min_coverage", 0.0),
-                  d.get("means", {}),
-                  d.get("scales", {}), d.get("meta", {}))
+                  d.get("means", {}), d.get("scales", {}), d.get("meta", {}), d.get("rank_weights", {}),
+                  d.get("calibrator", {}))
