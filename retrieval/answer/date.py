@@ -5,6 +5,8 @@ the words around the date say it is when a law takes effect, was adopted or was 
 
     >>> [t for _, _, t, _ in find_dates("本条例自二〇二五年三月十五日起施行，每年6月9日为生态保护日。")]
     ['二〇二五年三月十五日', '6月9日']
+    >>> [t for _, _, t, _ in find_dates("采暖期为11月15日至次年3月20日，爱鸟周为四月二十三日至二十九日")]
+    ['11月15日至次年3月20日', '四月二十三日至二十九日']
 """
 
 from __future__ import annotations
@@ -16,8 +18,13 @@ from retrieval.answer.base import Candidate, Context, proximity
 from retrieval.sentences import fold
 
 _CN = "〇零一二三四五六七八九十"
+_MD_A = r"\d{1,2}月\d{1,2}日"
+_MD_C = rf"[{_CN}]{{1,2}}月[{_CN}]{{1,3}}日"
 _PATTERNS = (
     ("range", re.compile(r"(?:19|20)\d\d年?\s*[—–\-~～至到]\s*(?:19|20)\d\d年?")),
+    # 11月15日至次年3月20日, 四月二十三日至二十九日: a span of days every year
+    ("md_range", re.compile(rf"(?<!\d){_MD_A}\s*[—–\-~～至到]\s*(?:次年|翌年|当年)?(?:{_MD_A}|\d{{1,2}}日)")),
+    ("md_range", re.compile(rf"(?<![{_CN}]){_MD_C}\s*[—–\-~～至到]\s*(?:次年|翌年|当年)?(?:{_MD_C}|[{_CN}]{{1,3}}日)")),
     ("full", re.compile(r"(?:19|20)\d\d年\d{1,2}月\d{1,2}日|(?:19|20)\d\d-\d{1,2}-\d{1,2}|(?:19|20)\d\d/\d{1,2}/\d{1,2}")),
     ("full", re.compile(rf"[一二][{_CN}]{{3}}年[{_CN}]{{1,2}}月[{_CN}]{{1,3}}日")),
     ("ym", re.compile(r"(?:19|20)\d\d年\d{1,2}月(?!\d)")),
@@ -34,7 +41,7 @@ _Q_EFFECT = re.compile(r"施行|生效|实施|effect|effective|in force|implemen
 _Q_ADOPT = re.compile(r"通过|批准|adopted|passed|approved")
 _Q_ISSUE = re.compile(r"发布|印发|公布|published|issued|released")
 _Q_YEARLY = re.compile(r"每年|每一年|几月几日|every year|each year|annual|day of the year")
-_Q_RANGE = re.compile(r"起止|期限|哪几年|period|from .* to")
+_Q_RANGE = re.compile(r"起止|期限|哪几年|哪几天|从哪天到|period|from .* to|start and end|which days")
 
 
 def find_dates(f: str) -> list[tuple[int, int, str, str]]:
@@ -83,7 +90,7 @@ class DateProposer:
                 feats["adopt_fit"] = feats["adopt_cue"] * feats["asks_adopt"]
                 feats["issue_fit"] = feats["issue_cue"] * feats["asks_issue"]
                 feats["yearly_fit"] = (1.0 if form == "md" else 0.0) * feats["asks_yearly"]
-                feats["range_fit"] = (1.0 if form == "range" else 0.0) * feats["asks_range"]
+                feats["range_fit"] = (1.0 if form in ("range", "md_range") else 0.0) * feats["asks_range"]
                 raw = s.text[a:b]
                 out.append(Candidate("date", s, s.start + a, s.start + b, raw, feats, legacy._english_date(t)))
         # The document's own date (its header or metadata) answers "when was it issued".
