@@ -18,6 +18,8 @@ import re
 from retrieval.answer.base import Candidate, Context, proximity
 from retrieval.sentences import split_clauses
 
+_DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
+_ASKS_DOC_NO = re.compile(r"文号|字号|发文号|document number|reference number")
 _ORG = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:委员会|人民政府|政府|办公室|部门|中心|局|厅|部|署|院|会|所|公署|机构|组织|法院|检察院|银行)")
 _QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,24})[”\"」』’》]")
 _PERSON = re.compile(r"([\u4e00-\u9fff]{2,3})(?=同志|总理|主席|委员长|副主任|主任|部长|省长|市长)")
@@ -64,6 +66,8 @@ def phrases(f: str, q: str) -> list[tuple[int, int, str]]:
         out.append((m.start(1), m.end(1), m.group(1)))
     for m in _PERSON.finditer(f):
         out.append((m.start(1), m.end(1), m.group(1)))
+    for m in _DOC_NO.finditer(f):
+        out.append((m.start(), m.end(), m.group(0)))
     seen: set[tuple[int, int]] = set()
     uniq = []
     for a, b, t in out:
@@ -126,6 +130,7 @@ class FactProposer:
                     "clause_end": 1.0 if b >= len(f) or f[b] in "，,；;：:。、" else 0.0,
                     "prox": proximity(ctx, s, a, b),
                     "has_digit": 1.0 if re.search(r"\d", t) else 0.0,
+                    "doc_no_fit": 1.0 if _DOC_NO.fullmatch(t) and _ASKS_DOC_NO.search(q) else 0.0,
                     "word_start": 1.0 if a in bounds else 0.0,
                     "word_end": 1.0 if b in bounds else 0.0,
                 }))

@@ -10,6 +10,8 @@ sentences (一是…二是…, ；-separated items after 即：), each with how 
 
 from __future__ import annotations
 
+import re
+
 from retrieval.answer import legacy
 from retrieval.answer.base import Candidate, Context, proximity
 from retrieval.sentences import fold
@@ -57,4 +59,28 @@ class ListProposer:
                     "prox": proximity(ctx, s, max(0, a - s.start), max(0, b - s.start)),
                     "max_item_len": max(len(it) for it in items) / 30.0,
                 }))
+        out.extend(_region_lists(ctx))
         return out
+
+
+_ASKS_REGIONS = re.compile(r"哪(?:两|三|四|五|几|些)(?:个)?(?:省|地区|城市|市)|which (?:two|three|four|five|\d) "
+                           r"(?:provinces|regions|cities)", re.I)
+
+
+def _region_lists(ctx: Context) -> list[Candidate]:
+    """"Which two provinces …": the regions of the best passages' documents, in rank order, as one list."""
+    if not _ASKS_REGIONS.search(ctx.question_folded) or not ctx.sents:
+        return []
+    from retrieval import qtype
+
+    names: list[str] = []
+    for s in ctx.sents[:10]:
+        r = ctx.hits[s.hit].meta.region
+        if r and r != "全国" and qtype.full_region(r) not in names:
+            names.append(qtype.full_region(r))
+    want = ctx.want or 2
+    if len(names) < 2:
+        return []
+    s = ctx.sents[0]
+    return [Candidate("list", s, s.start, s.end, "、".join(names[:want]), {
+        "region_list": 1.0, "count_match": 1.0 if len(names) >= want else 0.0})]

@@ -30,6 +30,7 @@ _ONE = (rf"(?:百分之(?:{_ARABIC}|{_CHINESE})|(?:{_ARABIC})\s*(?:万亿|亿|�
         rf"|(?:{_CHINESE})(?:万亿|亿|万)?(?:{_UNIT})){_QUAL}")
 _QTY = re.compile(rf"(?<![\d.,{_CN}])({_ONE})(?:(?:至|到|—|-|~|～)?\s*({_ONE}))?")
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:名|位)")
 _CN_YEAR = re.compile(rf"^[{_CN}]{{4}}年$")
 
 
@@ -110,6 +111,12 @@ class NumberProposer:
                     "level_ok": qual if qual else 0.0,
                 }
                 out.append(Candidate("number", s, s.start + a, s.start + b, raw, feats, legacy._english_number(raw)))
+            if cat == "ordinal":  # 排第几 / what rank: 第四名, 第3位
+                for m in _ORDINAL.finditer(f):
+                    raw = s.text[m.start():m.end()]
+                    out.append(Candidate("number", s, s.start + m.start(), s.start + m.end(), raw,
+                                         {"ordinal_fit": 1.0, "prox": proximity(ctx, s, m.start(), m.end())},
+                                         legacy._english_number(raw)))
         return out
 
 
