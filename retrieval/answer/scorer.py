@@ -50,27 +50,22 @@ class Scorer:
         if not self.calibrator:
             return top_prob
         x = calib_inputs(rank_scores, top_prob)
-        z = self.calibrator.get("intercept", 0.0) + sum(w * x[k] for k, w in self.calibrator["weights"].items())
-        z = max(-30.0, min(30.0, z))
-        return 1.0 / (1.0 + math.exp(-z))
+        return _sigmoid(self.calibrator.get("intercept", 0.0) + sum(w * x[k] for k, w in self.calibrator["weights"].items()))
 
     def logit(self, feats: dict[str, float]) -> float:
-        z = self.intercept
-        for k, w in self.weights.items():
-            x = feats.get(k, 0.0)
-            if k in self.means:
-                x = (x - self.means[k]) / (self.scales.get(k) or 1.0)
-            z += w * x
-        return z
+        return self.intercept + self._z(feats, self.weights)
 
     def prob(self, feats: dict[str, float]) -> float:
-        z = max(-30.0, min(30.0, self.logit(feats)))
-        return 1.0 / (1.0 + math.exp(-z))
+        return _sigmoid(self.logit(feats))
 
     def to_json(self) -> dict:
         return {"weights": self.weights, "intercept": self.intercept, "threshold": self.threshold,
                 "min_coverage": self.min_coverage, "rank_weights": self.rank_weights, "calibrator": self.calibrator,
                 "means": self.means, "scales": self.scales, "meta": self.meta}
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def calib_inputs(rank_scores: list[float], top_prob: float) -> dict[str, float]:
