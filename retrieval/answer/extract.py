@@ -120,7 +120,7 @@ def extract_answer(
     """Answer ``question`` from ``hits`` (best first) — extractively, or with the configured LLM.
 
     ``abstain_threshold`` None = the scorer's fitted threshold. Other arguments as in the first version
-    (``legacy.extract_answer``): ``expansions`` are Chinese terms of an English question, ``doc_text`` maps a
+    (``legacy._extractive``): ``expansions`` are Chinese terms of an English question, ``doc_text`` maps a
     doc id to its stored text (to read around the passages), ``uncovered`` English words without Chinese.
 
         >>> from ingest.types import Chunk, DocMeta

@@ -8,17 +8,16 @@ type (``retrieval/qtype.py``): a figure with its unit for the metric asked, a re
 document's metadata, a date, a list, or the shortest phrase that answers a "who / what name"
 question. Weak evidence → ``Answer(abstained=True, answer=NOT_FOUND)``.
 
-When an OpenAI-compatible endpoint is configured (``retrieval/llm.py``) its answer is used
-if every ``[n]`` it cites is a given passage; otherwise the extractive answer stands.
-
-Example (runnable; ``str.split``-style stand-ins for the project analyzer)::
+Since issue 14 this first version is no longer the answer step: its pick is one candidate among those of
+the typed proposers (``retrieval/answer/extract.py``), and several of its scores are features of the fitted
+scorer. Example (runnable; ``str.split``-style stand-ins for the project analyzer)::
 
     >>> from ingest.types import Chunk, DocMeta
     >>> from retrieval.types import Hit
     >>> text = "到2025年，全省技术合同成交额突破500亿元。"
     >>> hit = Hit(Chunk("d", 0, 0, len(text), text), "d.txt", DocMeta(region="黑龙江"), 1.0)
     >>> tok = lambda s: [s[i:i + 2] for i in range(len(s) - 1)]
-    >>> a = extract_answer("到2025年技术合同成交额目标是多少?", [hit], tokenize=tok, normalize=str)
+    >>> a = _extractive("到2025年技术合同成交额目标是多少?", (hit,), tok, str, (), 0.35, (3, 0.85), ())
     >>> a.answer, a.citations[0].answer_span
     ('500亿元', (18, 23))
 """
@@ -65,8 +64,6 @@ from retrieval.answer.legacy.core import _citations as _citations
 from retrieval.answer.legacy.core import _counted_uncovered as _counted_uncovered
 from retrieval.answer.legacy.core import _extractive as _extractive
 from retrieval.answer.legacy.core import _uncovered as _uncovered
-from retrieval.answer.legacy.core import extract_answer as extract_answer
-from retrieval.answer.legacy.core import llm_configured as llm_configured
 from retrieval.answer.legacy.dates import _PUBLISH_Q as _PUBLISH_Q
 from retrieval.answer.legacy.dates import _PUBLISH_VERB as _PUBLISH_VERB
 from retrieval.answer.legacy.dates import _date_span as _date_span

@@ -1,16 +1,14 @@
-"""The public entry point and the extractive path: ``extract_answer`` (extractive, or with the configured LLM),
-``_extractive`` (score sentences, take a span by question type, check region, period and confidence), abstention,
-citations of the passages, and the English words of a question that have no Chinese form.
+"""The first version's extractive path: ``_extractive`` (score sentences, take a span by question type, check
+region, period and confidence), abstention, citations of the passages, and the English words of a question that
+have no Chinese form. The answer step itself is ``retrieval/answer/extract.py``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Sequence
 
 from retrieval import qtype
-from retrieval.answer.legacy.common import DocText, Normalize, Tokenize, _Sent, _Span
+from retrieval.answer.legacy.common import _Sent, _Span
 from retrieval.answer.legacy.dates import _date_span
 from retrieval.answer.legacy.facts import _fact_span
 from retrieval.answer.legacy.lists import _list_span
@@ -26,59 +24,7 @@ from retrieval.answer.legacy.sentences import (
 )
 from retrieval.qtype import classify
 from retrieval.sentences import fold
-from retrieval.types import NOT_FOUND, Answer, Citation, Hit
-
-# ---------------------------------------------------------------------------------------------
-# public entry point
-
-
-def extract_answer(
-    question: str,
-    hits: Sequence[Hit],
-    *,
-    tokenize: Tokenize,
-    normalize: Normalize,
-    query_regions: Sequence[str] = (),
-    abstain_threshold: float = 0.35,
-    max_citations: int = 3,
-    cite_ratio: float = 0.85,
-    expansions: Sequence[str] = (),
-    use_llm: bool | None = None,
-    doc_text: DocText | None = None,
-    uncovered: Sequence[str] | None = None,
-) -> Answer:
-    """Answer ``question`` from ``hits`` (best first) — extractively, or with the configured LLM.
-
-    ``expansions`` are Chinese terms the retrieval layer derived from an English question; they
-    count like the question's own terms. ``query_regions`` are regions the query analysis found
-    (short forms); regions named in the question are added. ``use_llm``: None = when configured.
-    ``doc_text`` maps a ``doc_id`` to the document's stored text: with it the extractor also reads
-    beyond the retrieved passages — sentences of the retrieved documents that hold a figure or a
-    quoted phrase of the question, the text right after the best passage (label lines such as
-    ``配合单位：…``) and the document head (issue dates).
-    ``uncovered`` are English content words of the question that have no Chinese expansion
-    (``QueryAnalysis.uncovered``); None = derive them when ``expansions`` show a lexicon in use.
-    They count as question terms no sentence holds, which lowers the confidence.
-    """
-    if not isinstance(question, str) or not question.strip():
-        raise ValueError("extract_answer: the question is empty")
-    hits = tuple(hits)
-    if uncovered is None:
-        uncovered = _uncovered(question) if expansions else ()
-    extractive = _extractive(question, hits, tokenize, normalize, query_regions, abstain_threshold,
-                             (max_citations, cite_ratio), tuple(expansions), doc_text, tuple(uncovered))
-    if use_llm is False or not hits:
-        return extractive
-    from retrieval import llm  # noqa: PLC0415 - only when an endpoint may be configured
-
-    cfg = llm.config_from_env()
-    if cfg is None:
-        return extractive
-    return llm.answer_with_llm(question, hits, cfg, fallback=extractive) or extractive
-
-
-# ---------------------------------------------------------------------------------------------
-# the extractive path
+from retrieval.types import NOT_FOUND, Answer, Citation
 
 
 def _uncovered(question: str) -> tuple[str, ...]:
@@ -196,9 +142,3 @@ def _citations(span: _Span, top: list[_Sent], hits, max_citations: int, cite_rat
         hb = hits[s.hit].chunk.start
         cites.append(Citation(n=len(cites) + 1, hit=hits[s.hit], sentence_span=(hb + s.start, hb + s.end)))
     return tuple(cites)
-
-
-def llm_configured() -> bool:
-    """True when an OpenAI-compatible endpoint is configured in the environment."""
-    return bool((os.environ.get("POLICYQA_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL"))
-                and os.environ.get("POLICYQA_LLM_MODEL"))
