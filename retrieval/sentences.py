@@ -86,6 +86,25 @@ def _t2s():
         return None
 
 
+def free_runs(covered: list[bool]) -> list[tuple[int, int]]:
+    """Maximal ``(start, end)`` runs of positions that are not covered.
+
+    >>> free_runs([True, False, False, True, False])
+    [(1, 3), (4, 5)]
+    """
+    runs, i = [], 0
+    while i < len(covered):
+        if covered[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(covered) and not covered[j]:
+            j += 1
+        runs.append((i, j))
+        i = j
+    return runs
+
+
 def fold(text: str) -> str:
     """Length-preserving normalisation: per-character NFKC, traditional → simplified, lowercase.
 

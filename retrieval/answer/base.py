@@ -85,9 +85,6 @@ class Context:
     def term_positions(self, f: str) -> list[tuple[int, int, float]]:
         return legacy._term_positions(f, self.terms)
 
-    def hit(self, s: Sentence) -> Hit:
-        return self.hits[s.hit]
-
 
 class Proposer(Protocol):
     """One answer kind: ``propose`` returns candidate spans with their kind-specific features."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from retrieval.answer.base import Candidate, Context, proximity
-from retrieval.sentences import split_clauses
+from retrieval.sentences import free_runs, split_clauses
 
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
 _ASKS_DOC_NO = re.compile(r"文号|字号|发文号|document number|reference number")
@@ -49,17 +49,7 @@ def phrases(f: str, q: str) -> list[tuple[int, int, str]]:
                 covered[i] = covered[i + 1] = True
         if any(covered):
             # Every maximal run the question's wording does not cover is what the clause adds.
-            i = 0
-            while i < len(seg):
-                if covered[i]:
-                    i += 1
-                    continue
-                j = i
-                while j < len(seg) and not covered[j]:
-                    j += 1
-                if j - i >= 2:
-                    out.append((a + i, a + j, seg[i:j]))
-                i = j
+            out.extend((a + i, a + j, seg[i:j]) for i, j in free_runs(covered) if j - i >= 2)
         for m in _ORG.finditer(seg):
             out.append((a + m.start(), a + m.end(), m.group(0)))
     for m in _QUOTED.finditer(f):

@@ -58,11 +58,6 @@ class Scorer:
     def prob(self, feats: dict[str, float]) -> float:
         return _sigmoid(self.logit(feats))
 
-    def to_json(self) -> dict:
-        return {"weights": self.weights, "intercept": self.intercept, "threshold": self.threshold,
-                "min_coverage": self.min_coverage, "rank_weights": self.rank_weights, "calibrator": self.calibrator,
-                "means": self.means, "scales": self.scales, "meta": self.meta}
-
 
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

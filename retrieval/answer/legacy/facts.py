@@ -9,7 +9,7 @@ import re
 
 from retrieval.answer.legacy.common import _ORG_SUFFIX, _TITLE_WORDS, _Sent, _Span, _Terms
 from retrieval.answer.legacy.numbers import _proximity, _term_positions
-from retrieval.sentences import fold, split_clauses
+from retrieval.sentences import fold, free_runs, split_clauses
 
 # ---- fact questions --------------------------------------------------------------------------------
 
@@ -85,18 +85,7 @@ def _fact_span(question, top: list[_Sent], terms: _Terms, hits) -> _Span | None:
         for m in re.finditer(re.escape(t), cf):
             for i in range(m.start(), m.end()):
                 covered[i] = True
-    runs = []
-    i = 0
-    while i < len(cf):
-        if covered[i]:
-            i += 1
-            continue
-        j = i
-        while j < len(cf) and not covered[j]:
-            j += 1
-        runs.append((i, j))
-        i = j
-    runs = [(x, y) for x, y in runs if re.search(r"[\u4e00-\u9fff\w]{2,}", cf[x:y])]
+    runs = [(x, y) for x, y in free_runs(covered) if re.search(r"[\u4e00-\u9fff\w]{2,}", cf[x:y])]
     if runs:
         # The answer sits on the side of the question's terms where the question puts its wh-word:
         # 把什么比作“X” → the run before X; X是什么 → the run after it.
