@@ -67,7 +67,7 @@ _JOINER = re.compile(r"^[\s\-/]*$")  # what may stand between two words of one p
 _NO_LEMMA = frozenset(
     "news series species means is has was does this thus us bus gas yes its plus status analysis basis "
     "process business less always perhaps various previous famous diabetes covid aids united data media "
-    "statistics economics physics mathematics politics ethics logistics".split()
+    "statistics economics physics mathematics politics ethics logistics ruling parking building housing".split()
 )
 
 
