@@ -82,6 +82,7 @@ class RetrievalConfig:
     expand_english: bool = True  # English → Chinese glossary expansion into BM25
     expand_cedict: bool = True  # second lexicon layer: CC-CEDICT reverse lookup (weighted below the glossary)
     corpus_senses: bool = True  # weight an English word's Chinese candidates by their frequency in the corpus
+    title_terms: bool = True  # compose English law/rule names into the Chinese titles they name (retrieval/titles.py)
     region_boost: float = 0.15  # added to the fused score of hits whose region the query names
     year_boost: float = 0.05
     # Added (× the document's title/year match, 0–1.5) to the fused score of every passage of a document the query

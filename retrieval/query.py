@@ -96,6 +96,10 @@ _REGION_Q_EN = re.compile(
     r"|\b[Ww]here\b"
 )
 
+# "how long / how far / how old / how often" ask for a quantity; the adjective is the question's grammar
+# ("long" is not 悠久).
+_HOW_Q_EN = re.compile(r"\bhow\s+(?:long|far|old|often|soon|frequently)\b", re.IGNORECASE)
+
 
 @lru_cache(maxsize=1)
 def _opencc():
@@ -349,6 +353,8 @@ class QueryAnalysis:
             for tok in tokenize(part):
                 w[tok] += 1.0
         for exp in self.expansions:
+            if exp.source == "title":
+                continue  # a document's name: it steers the document match (Searcher.doc_scores), not the passages
             shares = exp.term_shares()
             toks = [tokenize(term) for term in exp.terms]
             if candidate_weight is not None and len(exp.terms) > 1:
@@ -407,7 +413,7 @@ def analyze_query(text: str, lexicon: Lexicon | None = None, expand: bool = True
         nums, num_spans = _english_numbers(part)
         numbers += nums
         entity += [(n, 1.0) for n in nums]
-        frames = [(m.start(), m.end()) for m in _REGION_Q_EN.finditer(part)]
+        frames = [(m.start(), m.end()) for m in (*_REGION_Q_EN.finditer(part), *_HOW_Q_EN.finditer(part))]
         year_spans = [(m.start(), m.end()) for m in re.finditer(rf"(?<!\d){_YEAR}(?!\d)", part)]
         entity += [(m.group(0), 0.5) for m in re.finditer(rf"(?<![\d,.]){_YEAR}(?![\d,])", part)]
         if expand and lex is not None:
@@ -447,6 +453,12 @@ _GENERIC_EN = frozenset("""
 """.split())
 
 
+def _bare(word: str) -> str:
+    """Lower case without a possessive: "Court's" → "court" (both sides of the coverage test)."""
+    w = word.lower().replace("’", "'")
+    return w[:-2] if w.endswith("'s") else w
+
+
 def uncovered_words(text: str, expansions: Sequence[Expansion]) -> tuple[str, ...]:
     """Content words of an English ``text`` that no expansion covers: they cannot be searched in Chinese.
 
@@ -458,12 +470,10 @@ def uncovered_words(text: str, expansions: Sequence[Expansion]) -> tuple[str, ..
         >>> uncovered_words("How many Nobel laureates work there", [])
         ('Nobel', 'laureates', 'work')
     """
-    covered = {w.lower() for e in expansions for w, *_ in english_words(e.span)}
+    covered = {_bare(w) for e in expansions for w, *_ in english_words(e.span)}
     out: list[str] = []
     for w, *_ in english_words(text):
-        lw = w.lower().replace("’", "'")
-        if lw.endswith("'s"):
-            lw = lw[:-2]
+        lw = _bare(w)
         if lw in covered or lw in STOPWORDS or lw in _GENERIC_EN or len(lw) < 3 or _ACRONYM.match(w):
             continue
         if re.search(r"(ed|ing)$", lw) and len(lw) > 5:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from config import Config, RetrievalConfig
 from index.build import expected_settings, make_analyzer
 from index.store import LoadedIndex, load_index
 from retrieval.fusion import fuse
+from retrieval.lexicon import GLOSSARY_WEIGHT, Expansion
 from retrieval.query import QueryAnalysis, analyze_query
 from retrieval.types import Filters, Hit
 
@@ -93,6 +94,7 @@ class Searcher:
         self.lexicon = default_lexicon(glossary=True, cedict=cfg.retrieval.expand_cedict)
         self._sorted_vocab: list[str] | None = None  # for number variants, built on first use
         self._docmatch = None  # document-level title/year index, built on first use
+        self._titles = None  # folded titles for English document names (retrieval/titles.py), on first use
 
     @classmethod
     def open(cls, cfg: Config, encoder=None) -> Searcher:
@@ -155,6 +157,8 @@ class Searcher:
             mode = "bm25"  # no dense side in this index
         expand = rc.expand_english if expand is None else expand
         qa = analyze_query(query, lexicon=self.lexicon, expand=expand)
+        if expand and rc.title_terms and qa.en_parts:
+            qa = self.with_title_terms(qa)
         terms = qa.bm25_terms(self.analyzer.tokenize, candidate_weight=self.candidate_weight if rc.corpus_senses else None)
         if rc.number_variants:
             terms = self.with_number_variants(terms)
@@ -233,6 +237,21 @@ class Searcher:
             hits.append(Hit(chunk=c, doc_name=d.name, meta=d.meta, score=s, scores=scores, rank=r))
         return SearchResult(hits, qa, terms)
 
+    def with_title_terms(self, qa: QueryAnalysis) -> QueryAnalysis:
+        """``qa`` with the indexed titles its English document names compose to, as glossary-weight expansions
+        (a title typed in Chinese weighs as much); their words are no longer uncovered."""
+        if self._titles is None:
+            from retrieval.titles import TitleTable
+
+            self._titles = TitleTable([d.meta.title for d in self.index.docs])
+        found = [t for part in qa.en_parts for t in self._titles.compose(part, self.lexicon)]
+        if not found:
+            return qa
+        covered = {w.lower() for t in found for w in t.words}
+        return replace(qa, expansions=(*qa.expansions, *(Expansion(t.span, (t.title,), GLOSSARY_WEIGHT, "title")
+                                                          for t in found)),
+                       uncovered=tuple(w for w in qa.uncovered if w.lower() not in covered))
+
     def candidate_weight(self, tokens: list[str]) -> float:
         """How much the corpus supports a translation candidate: log(1 + passages holding its rarest token); 0 when
         a token never occurs."""
@@ -252,6 +271,12 @@ class Searcher:
 
             self._docmatch = DocMatcher([d.meta for d in self.index.docs], self.analyzer.tokenize)
         english = [w for part in qa.en_parts for w in part.split()]
+        titles = [e.terms[0] for e in qa.expansions if e.source == "title"]
+        if titles:
+            terms = dict(terms)
+            for t in titles:
+                for tok in self.analyzer.tokenize(t):
+                    terms[tok] = terms.get(tok, 0.0) + GLOSSARY_WEIGHT
         return self._docmatch.scores(terms, qa.years, english)
 
     def with_number_variants(self, terms: dict[str, float]) -> dict[str, float]:
