@@ -264,3 +264,16 @@ def test_uncovered_english_words(question, expected):
     from retrieval.query import analyze_query
 
     assert set(analyze_query(question).uncovered) == expected
+
+
+@pytest.mark.parametrize("q, word", [("Under the Supreme People's Court's provisions on lending", "People's"),
+                                     ("the State Council's special rules", "Council's")])
+def test_possessive_words_count_as_covered(q, word):
+    assert word not in analyze_query(q).uncovered
+
+
+@pytest.mark.parametrize("q", ["How long is a licence suspended?", "how far from the river may one build?",
+                               "How often is the census held?"])
+def test_how_long_is_grammar_not_a_search_term(q):
+    spans = [e.span.lower() for e in analyze_query(q).expansions]
+    assert not any(s in ("long", "far", "often") for s in spans), spans
