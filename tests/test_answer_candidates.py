@@ -49,7 +49,14 @@ def test_not_quantities(text):
 
 
 @pytest.mark.parametrize("q, cat", [("罚款多少元？", "money"), ("几个工作日内办结？", "time"), ("多少家企业？", "count"),
-                                    ("占比是多少？", "percent"), ("how many days of leave?", "time")])
+                                    ("占比是多少？", "percent"), ("how many days of leave?", "time"),
+                                    ("Under the 2015 five-year plan, what income per head was planned?", "money"),
+                                    ("how much notice must a tenant give?", "time"), ("what grain output was reached?", "count"),
+                                    ("what is the highest penalty for littering?", "money"),
+                                    ("how many museums opened?", "count"), ("what tax rate applies each year?", "percent"),
+                                    ("今年的财政赤字规模是多少？", "money"), ("物价涨幅控制在多少？", "percent"),
+                                    ("违者罚款幅度是多少？", "money"), ("小麦产量达到多少？", "count"), ("合同期限是多久？", "time"),
+                                    ("财政收入增长了多少？", "any")])
 def test_expected_unit(q, cat):
     assert expected_unit(q)[0] == cat
 

@@ -120,8 +120,25 @@ class NumberProposer:
         return out
 
 
-_EN_UNIT = ((r"\b(days?|hours?|years?|months?|weeks?|working days)\b", "time"), (r"\b(percent|percentage|share|rate)\b", "percent"),
-            (r"\b(yuan|rmb|fine|penalty|amount|budget|spending|investment)\b", "money"), (r"\btimes\b", "ratio"))
+# What an English number question asks for, read off the noun it asks about ("what fine", "how much notice",
+# "what steel output target"): first match in the asked phrase wins, so a rate is a percentage even of money.
+_EN_UNIT = (
+    (r"\b(?:percent|percentage|share|rates?|ratios?|proportion)\b", "percent"),
+    (r"\b(?:times|fold|multiple)\b", "ratio"),
+    (r"\b(?:days?|hours?|years?|months?|weeks?|minutes?|period|term|notice|age|long|deadline|interval|soon|often)\b",
+     "time"),
+    (r"\b(?:yuan|rmb|fines?|penalty|penalties|budget|spending|expenditure|investment|income|revenue|payout|"
+     r"subsid(?:y|ies)|rewards?|bonus|funds?|funding|wages?|salary|costs?|fees?|compensation|deficit|prices?|"
+     r"turnover|capital|gdp|awards?|scale|bonds?|loans?|lending)\b", "money"),
+    (r"\b(?:tons?|tonnes?|met(?:re|er)s?|kilomet(?:re|er)s?|km|kg|kilograms?|millilit(?:re|er)s?|ml|mu|hectares?|"
+     r"square|speed|distance|far|close|output|area|weight|volume|height|dbm|power)\b", "count"),
+)
+# Where an English question says what it asks for: the words after "how much/many/long/far" or after "what/which"
+# up to the verb; a "five-year plan" or "per year" there is a name or a rate, not the unit asked.
+_EN_ASKED = re.compile(r"\b(?:how\s+(?:much|many|long|far|close|old|often|soon|high|big|large)|what|which)\b\s*"
+                       r"((?:(?!\b(?:is|are|was|were|does|do|did|must|can|could|should|shall|will|would|has|have|had|"
+                       r"may|might)\b)[^,?;:])*)")
+_EN_NOT_UNIT = re.compile(r"\b[a-z]+-year\b|\b(?:per|a|each|every)\s+(?:year|month|day)\b|\b(?:19|20)\d\d\b")
 
 
 def expected_unit(q: str) -> tuple[str, str]:
@@ -138,12 +155,54 @@ def expected_unit(q: str) -> tuple[str, str]:
         c = _cat(u)
         return ("count" if c == "bare" else c), u
     if re.search(r"[a-z]{3}", q):
-        m2 = re.search(r"how (?:many|much|long)\s+([a-z\- ]{0,30})", q)
-        scope = m2.group(1) if m2 else q
+        m2 = _EN_ASKED.search(q)
+        m3 = re.search(r"\bwhat\s+(?:is|was|are|were)\b([^,?;:]*)", q)  # "what is the maximum fine …"
+        asked = [m.group(0) for m in (m2, m3) if m is not None and m.group(1).strip()]
+        for scope in asked:
+            scope = _EN_NOT_UNIT.sub(" ", scope)
+            for rx, c in _EN_UNIT:
+                if re.search(rx, scope):
+                    return c, ""
+        if re.search(r"\bhow much\b", q):  # "how much will the city contribute", "how much did prices rise"
+            return ("percent", "") if re.search(r"\b(?:rise|rose|risen|grow|grew|grown|increase|fall|fell|drop)", q) \
+                else ("money", "")
+        if re.search(r"\bhow many\b", q):
+            return "count", ""
+        scope = _EN_NOT_UNIT.sub(" ", q)
         for rx, c in _EN_UNIT:
             if re.search(rx, scope):
                 return c, ""
+    zh = _zh_asked(q)
+    if zh is not None:
+        return zh, ""
     return legacy._expected_unit(q)
+
+
+# What a Chinese number question asks for, by the noun next to its question word: 赤字率是多少 → a percentage,
+# 财政赤字规模是多少 → money, 罚款幅度 → money, 涨幅控制在多少 → a percentage, 增长多少 → a change (either).
+_ZH_ASKED = (
+    ("percent", r"率|比重|占比|比例|增幅|增速|涨幅|降幅|强度|同比|环比|百分之几"),
+    ("any", r"增长|提高|下降|减少|增加|上涨|降低"),
+    ("money", r"赤字|预算|资金|经费|金额|罚款|罚金|补贴|补助|奖励|奖金|投资|投入|收入|产值|增加值|债券|国债|费用|价格|工资|"
+              r"成交额|销售额|营业额|交易额|营收|税额|赔偿|资助|贷款|支出|规模|总额|税收|拨款|基金|元"),
+    ("time", r"期限|任期|时限|多久|多长时间|年限|有效期|年龄|周岁|工期|时长|假期|产假|年休假|服役期"),
+    ("count", r"产量|面积|距离|人数|数量|数目|总数|就业|人口|长度|高度|重量|容量|功率|速度|时速|吨|米|公里|亩"),
+)
+_ZH_QWORD = re.compile(r"多少|几|多大|多长|多高|多重|多远|多快|多久")
+
+
+def _zh_asked(q: str) -> str | None:
+    """The unit category of the cue word that ends nearest before the question word (None without either)."""
+    m = _ZH_QWORD.search(q)
+    if m is None:
+        return None
+    best: tuple[int, str] | None = None
+    for cat, rx in _ZH_ASKED:
+        for c in re.finditer(rx, q[: m.start()]):
+            d = m.start() - c.end()
+            if best is None or d < best[0]:
+                best = (d, cat)
+    return best[1] if best is not None else None
 
 
 def _cat(unit: str) -> str:
