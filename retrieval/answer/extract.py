@@ -18,7 +18,7 @@ from retrieval.answer import legacy
 from retrieval.answer.base import Candidate, Context, build_context, common_features, kind_of
 from retrieval.answer.date import DateProposer
 from retrieval.answer.docs import DocProposer
-from retrieval.answer.facts import FactProposer
+from retrieval.answer.facts import FactProposer, snap
 from retrieval.answer.lists import ListProposer
 from retrieval.answer.number import NumberProposer
 from retrieval.answer.region import RegionProposer
@@ -64,6 +64,11 @@ def candidates(ctx: Context, legacy_answer: Answer | None) -> list[Candidate]:
             a, b = cite.answer_span[0] - base, cite.answer_span[1] - base
         if not (sent.start <= a < b <= sent.end + 400):
             a, b = sent.start, sent.end
+        elif want == "fact" and sent.start <= a < b <= sent.end and leg_text == sent.text[a - sent.start:b - sent.start]:
+            # The first version trims spans by hand (主管部门 → 主管部); widen its pick to word boundaries.
+            sa, sb = snap(sent.folded, a - sent.start, b - sent.start, ctx.boundaries(sent.folded))
+            a, b = sent.start + sa, sent.start + sb
+            leg_text = sent.text[sa:sb]
         cands.append(Candidate(want, sent, a, b, leg_text, {"legacy": 1.0, "legacy_conf": legacy_answer.confidence},
                                legacy_answer.english))
     votes = Counter(_norm(c.text) for c in cands)

@@ -24,7 +24,44 @@ _ORG = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:委员会|人民政府|政府|办�
 _QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,24})[”\"」』’》]")
 _PERSON = re.compile(r"([\u4e00-\u9fff]{2,3})(?=同志|总理|主席|委员长|副主任|主任|部长|省长|市长)")
 _CUE_BEFORE = re.compile(r"(?:由|是|为|指|即|称|设立|实行|建立|授权|交由|部署在|报请|报|向|经)$")
+# An article label that opens a clause (第六条 …) is the law's numbering, never part of an answer.
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条\s*")
 _VERB_AFTER = re.compile(r"^(?:负责|组织|承担|决定|制定|发布|实施|主管|统一|会同|应当|可以|依法|每)")
+
+
+# What kind of thing a fact question asks for: the noun after its question word (哪个机构, 什么仪式, 哪一职位).
+_ASKED = re.compile(r"(?:哪一个|哪个|哪一|哪家|哪种|哪类|哪项|哪位|什么|何种|哪)([\u4e00-\u9fff]{1,3})")
+_ORG_NOUNS = ("机构", "部门", "单位", "机关", "组织", "部", "局", "司", "委员会", "法院", "检察院", "企业", "公司", "银行",
+              "中心", "团体", "政府", "主体", "处", "厅", "办")
+_ORG_END = re.compile(r"(?:委员会|人民政府|政府|办公室|办公厅|部门|中心|局|厅|部|署|院|会|所|公署|机构|组织|法院|检察院|银行|司|"
+                      r"公司|集团|小组|单位|机关|处|站|队|社|馆|校|大学)$")
+_ASKED_ORG_EN = re.compile(r"\b(?:which|what)\s+(?:[a-z\-]+\s+){0,2}(?:bod(?:y|ies)|departments?|authorit(?:y|ies)|agenc(?:y|ies)|"
+                           r"bureaus?|organs?|offices?|courts?|committees?|institutions?|organi[sz]ations?|ministr(?:y|ies)|"
+                           r"units?|entit(?:y|ies)|compan(?:y|ies)|banks?|governments?|administrations?)\b", re.I)
+_PERSON_NOUNS = ("人", "位", "总理", "领导", "同志", "官员")
+
+
+def asked_kind(q: str) -> tuple[str, str]:
+    """(kind, noun) a fact question asks for: ("org", 部门), ("person", 总理), ("noun", 仪式), or ("", "").
+
+        >>> asked_kind("由哪个部门负责？"), asked_kind("举行什么仪式？"), asked_kind("谁签署证书？")
+        (('org', '部门'), ('noun', '仪式'), ('who', ''))
+        >>> asked_kind("which municipal department enforces the rules?")
+        ('org', '')
+    """
+    if _ASKED_ORG_EN.search(q):
+        return "org", ""
+    m = _ASKED.search(q)
+    if m is None:
+        return ("who", "") if re.search(r"谁|\bwho\b|\bwhom\b", q) else ("", "")
+    n = m.group(1)
+    for org in _ORG_NOUNS:
+        if n.startswith(org):
+            return "org", org
+    for per in _PERSON_NOUNS:
+        if n.startswith(per):
+            return "person", per
+    return "noun", n[:2]
 
 
 def _qchars(q: str) -> set[str]:
@@ -61,7 +98,7 @@ def phrases(f: str, q: str) -> list[tuple[int, int, str]]:
     seen: set[tuple[int, int]] = set()
     uniq = []
     for a, b, t in out:
-        t2 = t.strip("，,。；;：:、 ")
+        t2 = _ARTICLE.sub("", t.strip("，,。；;：:、 ")).strip("，,。；;：:、 ")
         if len(t2) < 2 or len(t2) > 40 or (a, b) in seen:
             continue
         seen.add((a, b))
@@ -96,16 +133,18 @@ class FactProposer:
     def propose(self, ctx: Context) -> list[Candidate]:
         q = ctx.question_folded
         qb = _qchars(q)
+        ask, noun = asked_kind(q)
         out: list[Candidate] = []
         for s in ctx.sents[:5]:
             f = s.folded
             rest_share = _share_in_q(f, qb)
             bounds = ctx.boundaries(f)
-            found = phrases(f, q)
-            for a, b, _t in list(found):
+            # A span that cuts a word (主管部 of 主管部门, 民代表大会 of 人民代表大会) is replaced by the span widened
+            # to the word boundaries: the cut one is never the answer as written.
+            found = []
+            for a, b, t in phrases(f, q):
                 a2, b2 = snap(f, a, b, bounds)
-                if (a2, b2) != (a, b):
-                    found.append((a2, b2, f[a2:b2]))
+                found.append((a2, b2, f[a2:b2]) if (a2, b2) != (a, b) else (a, b, t))
             for a, b, t in dict.fromkeys(found):
                 raw = s.text[a:b]
                 out.append(Candidate("fact", s, s.start + a, s.start + b, raw, {
@@ -123,5 +162,12 @@ class FactProposer:
                     "doc_no_fit": 1.0 if _DOC_NO.fullmatch(t) and _ASKS_DOC_NO.search(q) else 0.0,
                     "word_start": 1.0 if a in bounds else 0.0,
                     "word_end": 1.0 if b in bounds else 0.0,
+                    # the candidate is the kind of thing asked for: a body for 哪个部门, a name for 谁, 仪式 for 什么仪式
+                    "ask_org_fit": 1.0 if ask in ("org", "who") and _ORG_END.search(t) else 0.0,
+                    "ask_org_miss": 1.0 if ask == "org" and not _ORG_END.search(t) else 0.0,
+                    "ask_person_fit": 1.0 if ask in ("person", "who") and _PERSON.match(f[a:]) and b - a <= 3 else 0.0,
+                    "ask_noun_fit": 1.0 if ask == "noun" and len(noun) == 2 and noun in t[-4:] else 0.0,
+                    # the value of a label the question names: 配合单位：省粮储局 for "配合单位是哪个部门"
+                    "label_fit": 1.0 if a >= 3 and f[a - 1] in ":：" and f[max(0, a - 5):a - 1][-2:] in q else 0.0,
                 }))
         return out
