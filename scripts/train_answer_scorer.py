@@ -160,13 +160,19 @@ def fit(rows: list[dict], questions: list[dict], max_fa: float, folds: int = 5, 
     cal = LogisticRegression(C=1.0, max_iter=1000).fit(F, L)
     conf = dict(zip(qlist, cal.predict_proba(F)[:, 1], strict=True))
     cov = {q: rows[table_q[q][0]]["features"].get("cov", 0.0) for q in qlist}
-    cov_ok = sorted(cov[q] for q in qlist if rows[table_q[q][0]]["label"])
-    # The coverage floor: the largest that costs at most 2 % of the right answers (subject absent from the text).
-    min_cov = float(cov_ok[int(0.02 * len(cov_ok))]) if cov_ok else 0.0
+    english = {q: bool(rows[table_q[q][0]]["features"].get("english_q")) for q in qlist}
+
+    def floor(en: bool) -> float:
+        # The coverage floor: the largest that costs at most 2 % of the right answers (subject absent from the
+        # text). Per script: an English question's terms are translations, its coverage runs lower.
+        ok = sorted(cov[q] for q in qlist if rows[table_q[q][0]]["label"] and english[q] == en)
+        return float(ok[int(0.02 * len(ok))]) if ok else 0.0
+
+    min_cov, min_cov_en = floor(False), floor(True)
     table = []
     for q in questions:
         if q["id"] in table_q:
-            p = float(conf[q["id"]]) if cov[q["id"]] >= min_cov else 0.0
+            p = float(conf[q["id"]]) if cov[q["id"]] >= (min_cov_en if english[q["id"]] else min_cov) else 0.0
             ok = rows[table_q[q["id"]][0]]["label"]
         else:
             p, ok = 0.0, 0
@@ -184,6 +190,7 @@ def fit(rows: list[dict], questions: list[dict], max_fa: float, folds: int = 5, 
                        "intercept": round(float(cal.intercept_[0]), 6)},
         "threshold": round(thr, 4),
         "min_coverage": round(min_cov, 4),
+        "min_coverage_en": round(min_cov_en, 4),
         "means": {n: round(float(v), 6) for n, v in zip(names, mu, strict=True)},
         "scales": {n: round(float(v), 6) for n, v in zip(names, sd, strict=True)},
         "meta": {

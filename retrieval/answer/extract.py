@@ -124,7 +124,8 @@ def extract_answer(
 ) -> Answer:
     """Answer ``question`` from ``hits`` (best first) — extractively, or with the configured LLM.
 
-    ``abstain_threshold`` None = the scorer's fitted threshold. Other arguments as in the first version
+    ``abstain_threshold`` None = the scorer's fitted threshold, 0 = answer whenever there is a candidate (no coverage
+    floor either). Other arguments as in the first version
     (``legacy._extractive``): ``expansions`` are Chinese terms of an English question, ``doc_text`` maps a
     doc id to its stored text (to read around the passages), ``uncovered`` English words without Chinese.
 
@@ -179,7 +180,8 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
     if ctx.qtype == "number" and uncovered and legacy._counted_uncovered(question, uncovered, hits):
         # "How many Nobel laureates …": the very thing counted has no Chinese form in any passage.
         return legacy._abstain(question, ctx.qtype, hits, min(p, threshold), best.sent.text), scored
-    if p < threshold or best.features.get("cov", 1.0) < scorer.min_coverage:
+    floor = (scorer.min_coverage_en if ctx.english else scorer.min_coverage) if threshold > 0 else 0.0  # 0: always answer
+    if p < threshold or best.features.get("cov", 1.0) < floor:
         return legacy._abstain(question, ctx.qtype, hits, p, best.sent.text), scored
     text = to_asker_script(question, best.text.strip())
     if ctx.english and best.english and best.english not in text:

@@ -31,6 +31,7 @@ class Scorer:
     meta: dict = field(default_factory=dict)
     rank_weights: dict[str, float] = field(default_factory=dict)  # candidate ranker (conditional logit)
     calibrator: dict = field(default_factory=dict)  # {"weights": {logit, margin, share}, "intercept"}
+    min_coverage_en: float = 0.0  # min_coverage for English and mixed questions (their terms are translations)
 
     def _z(self, feats: dict[str, float], weights: dict[str, float]) -> float:
         z = 0.0
@@ -83,4 +84,4 @@ def load_scorer(path: str | None = None) -> Scorer:
         raise FileNotFoundError(f"{p}: 答案评分模型缺失 / answer scorer missing — run scripts/train_answer_scorer.py") from e
     return Scorer(d["weights"], d.get("intercept", 0.0), d.get("threshold", 0.5), d.get("min_coverage", 0.0),
                   d.get("means", {}), d.get("scales", {}), d.get("meta", {}), d.get("rank_weights", {}),
-                  d.get("calibrator", {}))
+                  d.get("calibrator", {}), d.get("min_coverage_en", d.get("min_coverage", 0.0)))
