@@ -137,3 +137,19 @@ def test_doc_matcher_prefers_named_title_and_year():
                                          ("When was it issued?", "国务院", "国务院")])
 def test_answer_in_askers_script(q, a, want):
     assert to_asker_script(q, a) == want
+
+
+def test_sentences_are_distinct_across_overlapping_passages():
+    """Two overlapping chunks of one document repeat a sentence; the context holds it once."""
+    from ingest.types import Chunk, DocMeta
+    from retrieval.answer.base import build_context
+    from retrieval.types import Hit
+
+    text = "第一条 本条例适用于全市。第二条 养犬登记费为每只五百元。第三条 其他事项另行规定。"
+    a, b = Chunk("d", 0, 0, 26, text[:26]), Chunk("d", 1, 13, len(text), text[13:])
+    hits = [Hit(a, "d.txt", DocMeta(), 1.0), Hit(b, "d.txt", DocMeta(), 0.9)]
+    tok = lambda s: [s[i:i + 2] for i in range(len(s) - 1)]  # noqa: E731
+    ctx = build_context("养犬登记费是多少？", hits, tokenize=tok, normalize=str)
+    starts = [ctx.hits[s.hit].chunk.start + s.start for s in ctx.sents]
+    assert len(starts) == len(set(starts))
+    assert sum("登记费" in s.text for s in ctx.sents) == 1

@@ -116,6 +116,7 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
     sents = legacy._score_sentences(hits, terms, regions, periods, tokenize, normalize, legacy_qt, want,
                                     legacy._anchors(question)) if hits else []
     sents.sort(key=lambda s: -s.score)
+    sents = _distinct(sents, hits)
     qf = fold(question)
     given = frozenset(n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", qf))
     top_bm25 = max((h.scores.get("bm25", 0.0) for h in hits[:n_ret]), default=0.0)
@@ -128,6 +129,19 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
         n_words = len([w for w in dict.fromkeys(subject) if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)])
         ctx.absent_share = len(ctx.absent_words) / n_words if n_words else 0.0
     return ctx
+
+
+def _distinct(sents: list[Sentence], hits: Sequence[Hit]) -> list[Sentence]:
+    """Each sentence of a document once (best first): overlapping chunks and the passages read around the hits
+    repeat sentences, which would otherwise fill the top places that the proposers read."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for s in sents:
+        key = (hits[s.hit].chunk.doc_id, hits[s.hit].chunk.start + s.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
 
 
 def _absent(words: Sequence[str], hits, term_idf) -> tuple[str, ...]:
