@@ -153,3 +153,18 @@ def test_sentences_are_distinct_across_overlapping_passages():
     starts = [ctx.hits[s.hit].chunk.start + s.start for s in ctx.sents]
     assert len(starts) == len(set(starts))
     assert sum("登记费" in s.text for s in ctx.sents) == 1
+
+
+@pytest.mark.parametrize("text, q, item", [
+    ("防汛工作坚持统一指挥、分级负责、社会参与、科学调度的原则。", "防汛工作坚持哪些原则？", "社会参与"),
+    ("本条例适用于中华人民共和国境内的港口、码头和航道。", "本条例适用于哪些设施？", "码头"),
+])
+def test_list_items_are_not_split_inside_words(text, q, item):
+    """和/与 split items only where they are words of their own (not inside 参与, 共和国)."""
+    from index.analyzer import Analyzer
+
+    an = Analyzer()
+    ctx = build_context(q, hits_of(text), tokenize=an.tokenize, normalize=an.normalize, segment=an.cut, words=an.words)
+    lists = [c.text.split("、") for c in ListProposer().propose(ctx)]
+    assert any(item in items for items in lists), lists
+    assert not any(x in ("社会参", "中华人民共") for items in lists for x in items), lists

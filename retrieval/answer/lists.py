@@ -4,6 +4,8 @@ sentences (一是…二是…, ；-separated items after 即：), each with how 
     >>> from retrieval.answer.lists import enumerations
     >>> [items for _, _, items, _ in enumerations("有效期分为五年、十年、二十年和长期。")][-1]
     ['有效期分为五年', '十年', '二十年', '长期']
+    >>> [items for _, _, items, _ in enumerations("遵循政府主导、社会参与的原则", bounds=frozenset({0, 2, 4, 6, 7, 9, 11, 12, 14}))]
+    [['遵循政府主导', '社会参与的原则']]
     >>> _trim_first(['有效期分为五年', '十年'], "有效期分为哪几种")
     ['五年', '十年']
 """
@@ -17,9 +19,11 @@ from retrieval.answer.base import Candidate, Context, proximity
 from retrieval.sentences import fold
 
 
-def enumerations(text: str, q: str = "") -> list[tuple[int, int, list[str], float]]:
-    """``(start, end, items, cue)`` of the enumerations of one sentence (``cue``: the text counts or announces them)."""
-    return [(a, b, items, base) for a, b, items, base, _quoted in legacy._list_candidates(text, q) if len(items) >= 2]
+def enumerations(text: str, q: str = "", bounds: frozenset[int] | None = None) -> list[tuple[int, int, list[str], float]]:
+    """``(start, end, items, cue)`` of the enumerations of one sentence (``cue``: the text counts or announces them);
+    ``bounds``, the sentence's word boundaries, keep 和/与 inside words (参与, 共和) from splitting items."""
+    return [(a, b, items, base) for a, b, items, base, _quoted in legacy._list_candidates(text, q, bounds)
+            if len(items) >= 2]
 
 
 def _trim_first(items: list[str], q: str) -> list[str]:
@@ -41,7 +45,8 @@ class ListProposer:
         q = ctx.question_folded
         out: list[Candidate] = []
         for s in ctx.sents[:6]:
-            found = [(s, s.start + a, s.start + b, items, base) for a, b, items, base in enumerations(s.text, q)]
+            bounds = ctx.boundaries(s.folded) if ctx.segment is not None else None
+            found = [(s, s.start + a, s.start + b, items, base) for a, b, items, base in enumerations(s.text, q, bounds)]
             found += [(fs, a, b, items, base) for fs, a, b, items, base, _q in legacy._block_candidates(s, ctx.hits)]
             for sent, a, b, items, base in found:
                 items = _trim_first(legacy._trim_items(list(items), q) or list(items), q)

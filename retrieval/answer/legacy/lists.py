@@ -115,7 +115,25 @@ def _gap_list(top: list[_Sent], q: str) -> _Span | None:
     return None
 
 
-def _list_candidates(text: str, q: str = "") -> list[tuple[int, int, list[str], float, bool]]:
+def _split(seg: str, offset: int, sep: re.Pattern[str], bounds: frozenset[int] | None) -> list[str]:
+    """``seg`` split at ``sep``; a conjunction (和/及/与) splits only where it is a word of its own (``bounds``: word
+    boundaries of the sentence, ``offset``: where ``seg`` starts in it), never inside 参与 or 中华人民共和国."""
+    parts, last = [], 0
+    for m in sep.finditer(seg):
+        if bounds is not None and m.group(0) in ("和", "及", "以及", "与") and not (
+                offset + m.start() in bounds and offset + m.end() in bounds):
+            continue
+        parts.append(seg[last:m.start()])
+        last = m.end()
+    parts.append(seg[last:])
+    return parts
+
+
+_RUN_SEP = re.compile(r"、|以及|和|及|与")
+
+
+def _list_candidates(text: str, q: str = "", bounds: frozenset[int] | None = None
+                     ) -> list[tuple[int, int, list[str], float, bool]]:
     """Enumerations in a sentence: after 分别是/包括/：, runs of 、-separated items, several quoted terms.
 
     Returns ``(start, end, items, base score, quoted)``; an enumeration followed by a count that
@@ -126,12 +144,12 @@ def _list_candidates(text: str, q: str = "") -> list[tuple[int, int, list[str], 
     if m:
         a = m.end()
         b = len(text.rstrip("。；;！!"))
-        items = _clean_items(_ITEM_SEP.split(text[a:b]))
+        items = _clean_items(_split(text[a:b], a, _ITEM_SEP, bounds))
         if items and max(len(x) for x in items) <= 30:
             out.append((a, b, items, 0.3, False))
     for m in re.finditer(r"[^、，,。；;：:\s]{1,24}(?:、[^、，,。；;：:\s]{1,24})+(?:(?:和|及|以及|与)[^、，,。；;：:\s]{1,24})?",
                          text):
-        parts = re.split(r"、|以及|和|及|与", m.group(0))
+        parts = _split(m.group(0), m.start(), _RUN_SEP, bounds)
         base = 0.2
         c = re.search(rf"(等)?([{_CN}\d]{{1,3}})(?:个|项|大|种|类|方面|条|家|所)(\w{{0,2}})", parts[-1])
         if c and qtype.cn_int(c.group(2)) == len(parts):
