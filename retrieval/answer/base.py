@@ -71,6 +71,7 @@ class Context:
     absent_words: tuple[str, ...] = ()  # the question's words the corpus never has (the passages, without a corpus)
     absent_share: float = 0.0  # their share of the question's Chinese words
     segment: Tokenize | None = None  # the segmenter's words of a text as written (span boundaries)
+    n_scored: int = 0  # hits whose sentences the first version reads: the retrieved ones and their anchors
 
     def boundaries(self, f: str) -> frozenset[int]:
         """Word boundaries of a (folded) sentence: where spans may start and end; every position without a segmenter."""
@@ -102,8 +103,10 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
     qt = qt or qtype.classify(question)
     hits = tuple(hits)
     n_ret = len(hits)
+    n_scored = len(hits)
     if doc_text is not None and hits:
         hits = hits + legacy._anchor_hits(question, hits, doc_text)
+        n_scored = len(hits)
         hits = hits + legacy._context_hits(hits[:3], doc_text)
     regions = tuple(dict.fromkeys([*qtype.question_regions(question), *(fold(r) for r in query_regions)]))
     if qt == "which-region":
@@ -121,7 +124,7 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
     given = frozenset(n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", qf))
     top_bm25 = max((h.scores.get("bm25", 0.0) for h in hits[:n_ret]), default=0.0)
     ctx = Context(question, qt, qtype.is_english(question), hits, n_ret, sents, terms, regions, periods, given,
-                  document_years(qf), want, top_bm25, qf, segment=segment)
+                  document_years(qf), want, top_bm25, qf, segment=segment, n_scored=n_scored)
     subject = [fold(w) for w in words(legacy._QWORDS.sub("，", qf))] if words else list(terms.weights)
     ctx.subject_missing, ctx.rarest_missing = _subject_missing(subject, hits, term_idf)
     if words is not None:  # needs real words: a stand-in tokenizer's bigrams say nothing about the subject

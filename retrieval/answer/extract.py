@@ -165,7 +165,7 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
     if not hits or not ctx.sents:
         return legacy._abstain(question, ctx.qtype, hits), []
     leg = legacy._extractive(question, hits, tokenize, normalize, query_regions, 0.0, (max_citations, cite_ratio),
-                             expansions, doc_text, uncovered)
+                             expansions, doc_text, uncovered, prepared=ctx)
     cands = [c for c in candidates(ctx, leg) if not mismatched(c)]
     ranked = sorted(((c, scorer.rank_score(c.features)) for c in cands), key=lambda x: -x[1])
     if not ranked:

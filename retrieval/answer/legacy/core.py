@@ -36,28 +36,34 @@ def _uncovered(question: str) -> tuple[str, ...]:
 
 
 def _extractive(question, hits, tokenize, normalize, query_regions, threshold, cite: tuple[int, float], expansions,
-                doc_text=None, uncovered: tuple[str, ...] = ()) -> Answer:
+                doc_text=None, uncovered: tuple[str, ...] = (), prepared=None) -> Answer:
+    """The first version's pick. ``prepared`` — the answer step's analysed question and scored sentences
+    (``retrieval.answer.base.Context``) — spares analysing the question and scoring the passages a second time."""
     qt = classify(question)
     english = qtype.is_english(question)
     if not hits:
         return _abstain(question, qt, hits)
     orig = hits
-    n_scored = len(hits)
-    if doc_text is not None:
-        hits = hits + _anchor_hits(question, hits, doc_text)
+    if prepared is not None:
+        hits, regions, periods, terms = prepared.hits, prepared.regions, prepared.periods, prepared.terms
+        sents = [s for s in prepared.sents if s.hit < prepared.n_scored]
+    else:
         n_scored = len(hits)
-        hits = hits + _context_hits(hits[:3], doc_text)
-    regions = tuple(dict.fromkeys([*qtype.question_regions(question), *(fold(r) for r in query_regions)]))
-    if qt == "which-region":
-        regions = ()  # the region is what is asked, not a qualifier
-    periods = qtype.question_periods(question)
-    terms = _key_terms(question, expansions, tokenize, normalize, regions, periods, hits, uncovered)
-    want = qtype.asked_count(question) if qt == "list" else None
-    sents = _score_sentences(hits[:n_scored], terms, regions, periods, tokenize, normalize, qt, want,
-                             _anchors(question))
+        if doc_text is not None:
+            hits = hits + _anchor_hits(question, hits, doc_text)
+            n_scored = len(hits)
+            hits = hits + _context_hits(hits[:3], doc_text)
+        regions = tuple(dict.fromkeys([*qtype.question_regions(question), *(fold(r) for r in query_regions)]))
+        if qt == "which-region":
+            regions = ()  # the region is what is asked, not a qualifier
+        periods = qtype.question_periods(question)
+        terms = _key_terms(question, expansions, tokenize, normalize, regions, periods, hits, uncovered)
+        want = qtype.asked_count(question) if qt == "list" else None
+        sents = _score_sentences(hits[:n_scored], terms, regions, periods, tokenize, normalize, qt, want,
+                                 _anchors(question))
+        sents.sort(key=lambda s: -s.score)
     if not sents:
         return _abstain(question, qt, orig)
-    sents.sort(key=lambda s: -s.score)
     top = sents[:8]
 
     span: _Span | None = None
