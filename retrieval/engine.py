@@ -79,7 +79,7 @@ class PolicyQA:
             shown = a.answer.split(" (")[0]
             return compare.SideValue(side[0], compare.value_of(shown, kind), shown, a.confidence, a.citations[0])
 
-        ans = compare.compare_answer(question, ask_side, scorer.threshold)
+        ans = compare.compare_answer(question, ask_side, scorer.threshold_for(res.analysis.is_english))
         if ans is None:
             return None
         if ans.abstained:

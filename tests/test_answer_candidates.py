@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -117,10 +118,34 @@ def test_scorer_probability_and_standardisation():
     assert s.prob({"x": 3.0}) > 0.7 > s.prob({}) is not None
 
 
+def test_threshold_per_script():
+    s = Scorer({"x": 1.0}, threshold=0.3, threshold_en=0.2)
+    assert s.threshold_for(False) == 0.3 and s.threshold_for(True) == 0.2
+    assert Scorer({"x": 1.0}, threshold=0.3).threshold_for(True) == 0.3  # no English threshold stored: the shared one
+
+
+def test_english_question_uses_its_threshold():
+    """An English question is answered at a confidence the Chinese threshold would abstain at."""
+    from retrieval.answer.extract import _extractive
+
+    text = "到2025年，全省技术合同成交额突破500亿元。"
+    hits = hits_of(text, meta=DocMeta(region="黑龙江"))
+    q = "What technology contract turnover target is set for 2025?"
+    _, scored = _extractive(q, hits, tok, str, (), 0.0, 3, 0.85, ("技术合同成交额",), None, (), "number")
+    p = scored[0][1]
+    base = load_scorer()
+    strict = replace(base, threshold=min(0.99, p + 0.01), threshold_en=max(0.0, p - 0.01))
+    ans, _ = _extractive(q, hits, tok, str, (), None, 3, 0.85, ("技术合同成交额",), None, (), "number", strict)
+    assert not ans.abstained
+    ans, _ = _extractive(q, hits, tok, str, (), None, 3, 0.85, ("技术合同成交额",), None, (), "number",
+                         replace(strict, threshold_en=None))
+    assert ans.abstained
+
+
 def test_stored_scorer_is_fitted_and_documented():
     d = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     sc = load_scorer()
-    assert sc.weights and 0.0 < sc.threshold < 1.0
+    assert sc.weights and 0.0 < sc.threshold < 1.0 and 0.0 < sc.threshold_for(True) < 1.0
     assert d["meta"]["cv"].startswith("GroupKFold") and d["meta"]["questions"] >= 300
     assert "lockbox" not in " ".join(d["meta"]["trained_on"])
 

@@ -159,9 +159,10 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
     """The answer and the candidates best first (the first with the answer's confidence, the others with their
     own probability)."""
     scorer = scorer or load_scorer()
-    threshold = scorer.threshold if threshold is None else threshold
     ctx = build_context(question, hits, tokenize=tokenize, normalize=normalize, query_regions=query_regions,
                         expansions=expansions, doc_text=doc_text, uncovered=uncovered, qt=qt, term_idf=term_idf, words=words, segment=segment)
+    if threshold is None:
+        threshold = scorer.threshold_for(ctx.english)
     if not hits or not ctx.sents:
         return legacy._abstain(question, ctx.qtype, hits), []
     leg = legacy._extractive(question, hits, tokenize, normalize, query_regions, 0.0, (max_citations, cite_ratio),

@@ -32,6 +32,11 @@ class Scorer:
     rank_weights: dict[str, float] = field(default_factory=dict)  # candidate ranker (conditional logit)
     calibrator: dict = field(default_factory=dict)  # {"weights": {logit, margin, share}, "intercept"}
     min_coverage_en: float = 0.0  # min_coverage for English and mixed questions (their terms are translations)
+    threshold_en: float | None = None  # the threshold for English and mixed questions (None: ``threshold``)
+
+    def threshold_for(self, english: bool) -> float:
+        """The abstention threshold for a question in English (or mixed) or in Chinese."""
+        return self.threshold_en if english and self.threshold_en is not None else self.threshold
 
     def _z(self, feats: dict[str, float], weights: dict[str, float]) -> float:
         z = 0.0
@@ -84,4 +89,5 @@ def load_scorer(path: str | None = None) -> Scorer:
         raise FileNotFoundError(f"{p}: 答案评分模型缺失 / answer scorer missing — run scripts/train_answer_scorer.py") from e
     return Scorer(d["weights"], d.get("intercept", 0.0), d.get("threshold", 0.5), d.get("min_coverage", 0.0),
                   d.get("means", {}), d.get("scales", {}), d.get("meta", {}), d.get("rank_weights", {}),
-                  d.get("calibrator", {}), d.get("min_coverage_en", d.get("min_coverage", 0.0)))
+                  d.get("calibrator", {}), d.get("min_coverage_en", d.get("min_coverage", 0.0)),
+                  d.get("threshold_en"))
