@@ -12,11 +12,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
 from retrieval.lexicon import STOPWORDS, Expansion, Lexicon, default_lexicon, english_words
+from retrieval.numbers_en import YEAR as _YEAR
+from retrieval.numbers_en import _english_numbers, english_number  # noqa: F401 - english_number re-exported
 from retrieval.qtype import classify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,32 +59,11 @@ _PLAN_EN = re.compile(
 )
 _PLAN_ZH = re.compile("|".join(PLANS))
 
-_YEAR = r"(?:19[5-9]\d|20\d\d)"
 _YEAR_RANGE = re.compile(
     rf"(?<![\d.,])({_YEAR})\s*年?\s*(?:[-–—~～至到]|to|through|until|and)\s*({_YEAR})(?![\d%])", re.IGNORECASE
 )
 _YEAR_ONE = re.compile(rf"(?<![\d.,])({_YEAR})(?![\d%亿万千百家个项人名件元倍]|,\d|\.\d)")
 
-_SCALE_EN = {
-    "trillion": Decimal(10) ** 12,
-    "billion": Decimal(10) ** 9,
-    "bn": Decimal(10) ** 9,
-    "million": Decimal(10) ** 6,
-    "mn": Decimal(10) ** 6,
-    "thousand": Decimal(1000),
-}
-_UNIT_EN = [
-    (re.compile(r"^(?:yuan|rmb|cny|renminbi)$", re.I), "元"),
-    (re.compile(r"^(?:us\s*dollars?|usd|dollars?)$", re.I), "美元"),
-    (re.compile(r"^(?:percent|per\s*cent|%)$", re.I), "%"),
-    (re.compile(r"^percentage\s*points?$", re.I), "个百分点"),
-]
-_NUM_EN = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)(?:st|nd|rd|th)?"
-    r"(?:\s*(trillion|billion|million|thousand|bn|mn)\b)?"
-    r"(?:\s*(yuan|rmb|cny|renminbi|us\s*dollars?|usd|dollars?|percentage\s*points?|per\s*cent|percent|%)(?![a-z]))?",
-    re.IGNORECASE,
-)
 _NUM_ZH = re.compile(
     r"\d+(?:\.\d+)?\s*(?:万亿|萬億|亿|億|万|萬|千)?\s*(?:元|美元|家|个|個|项|項|人|名|件|%|％|倍)?"
     r"|[零〇一二两兩三四五六七八九十百千]+(?:万亿|萬億|亿|億|万|萬)元?"
@@ -211,46 +191,6 @@ def _regions_en(text: str) -> tuple[list[tuple[str, str]], list[tuple[int, int]]
 
 
 # ---------------------------------------------------------------- numbers and years
-
-
-def _fmt(d: Decimal) -> str:
-    s = format(d.normalize(), "f")
-    return s.rstrip("0").rstrip(".") if "." in s else s
-
-
-def english_number(value: str, frac: str = "", scale: str = "", unit: str = "") -> str:
-    """English figure → the way Chinese documents write it: 50 billion yuan → 500亿元, 20 percent → 20%."""
-    try:
-        d = Decimal(value.replace(",", "") + (frac or ""))
-    except InvalidOperation as e:
-        raise ValueError(f"not a number: {value!r}") from e
-    zh_unit = ""
-    for pat, u in _UNIT_EN:
-        if unit and pat.match(unit.strip()):
-            zh_unit = u
-    if scale:
-        d *= _SCALE_EN[scale.lower()]
-        if d >= Decimal(10) ** 12 and d % (Decimal(10) ** 10) == 0:
-            return _fmt(d / Decimal(10) ** 12) + "万亿" + zh_unit
-        if d >= Decimal(10) ** 8:
-            return _fmt(d / Decimal(10) ** 8) + "亿" + zh_unit
-        if d >= Decimal(10) ** 4:
-            return _fmt(d / Decimal(10) ** 4) + "万" + zh_unit
-    return _fmt(d) + zh_unit
-
-
-def _english_numbers(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    out, spans = [], []
-    for m in _NUM_EN.finditer(text):
-        value, frac, scale, unit = m.group(1), m.group(2) or "", m.group(3) or "", m.group(4) or ""
-        tail = text[m.end(1) + len(frac) : m.end(1) + len(frac) + 2].lower()
-        if tail in ("st", "nd", "rd", "th") and not (scale or unit):
-            continue  # ordinal: 14th
-        if re.fullmatch(_YEAR, value) and not (frac or scale or unit):
-            continue  # a year, handled by _years
-        out.append(english_number(value, frac, scale, unit))
-        spans.append((m.start(), m.end()))
-    return out, spans
 
 
 def _years(text: str) -> tuple[list[int], list[tuple[int, int]], list[str]]:
