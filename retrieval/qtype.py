@@ -61,7 +61,7 @@ _DATE_ZH = re.compile(r"(哪|几)(一)?(天|日)|什么(时候|日期|时间)|�
 _DATE_EN = re.compile(r"\b(what|which) (date|day|year|month)\b|\bwhen\b|\bon what date\b|\bdate\b|"
                       r"\bat what [\w\s-]{0,20}\btime\b|\bstart and end dates?\b", re.I)
 _NUMBER_ZH = re.compile(r"多少|多大|多长|多久|多远|多高|多深|多重|几(个|家|项|名|人|倍|成|批|所|次|座|种|年|天|日|米|小时|个月|岁|周岁|分钟|"
-                        r"公里|层|级|分)|第几|排(名|第)|比重|占比|强度|增幅|增速|(百分)比")
+                        r"公里|层|级|分)|第几|排(名|第)|比重|占比|强度|增幅|增速|(百分)比|百分之几|千分之几")
 _NUMBER_EN = re.compile(r"\bhow (many|much|long|far|old)\b|\bwhat (share|percentage|proportion|amount|value|level|ratio|rank|"
                         r"fine|penalty|rate|fee|limit|age|range)|\b(maximum|minimum)\b|\brange of\b|"
                         r"\bwhat was the (value|amount|total|number)|\bwhat (is|was) the (number|total)", re.I)

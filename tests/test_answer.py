@@ -402,6 +402,7 @@ def test_figure_stated_in_question_is_not_the_answer(question):
     ("How many 外国专家 made the national recommendation list?", "number"),
     ("河北省科技创新三年行动计划的起止年份是哪几年？", "date"),
     ("List the three provinces that set targets", "list"),
+    ("职工按照本人工资的百分之几缴纳保险费？", "number"),
 ])
 def test_classify_general_cases(question, expected):
     from retrieval.qtype import classify

@@ -193,3 +193,10 @@ def test_list_items_are_not_split_inside_words(text, q, item):
     lists = [c.text.split("、") for c in ListProposer().propose(ctx)]
     assert any(item in items for items in lists), lists
     assert not any(x in ("社会参", "中华人民共") for items in lists for x in items), lists
+
+
+def test_figure_the_question_gives_in_arabic_is_not_proposed_in_chinese_numerals():
+    text = "驾驶人二十四小时内累计驾驶时间不得超过八小时。"
+    ctx = build_context("驾驶人24小时内最多能开几个小时？", hits_of(text), tokenize=tok, normalize=str)
+    got = [c.text for c in NumberProposer().propose(ctx)]
+    assert "八小时" in got and not any(g.startswith("二十四") for g in got)

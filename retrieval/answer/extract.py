@@ -47,7 +47,7 @@ def candidates(ctx: Context, legacy_answer: Answer | None) -> list[Candidate]:
         if k in PROPOSERS:
             cands.extend(PROPOSERS[k].propose(ctx))
     leg_text = ""
-    if legacy_answer is not None and not legacy_answer.abstained and ctx.sents:
+    if legacy_answer is not None and not legacy_answer.abstained and ctx.sents and not _off_kind(want, legacy_answer):
         leg_text = legacy_answer.english and legacy_answer.answer.replace(f" ({legacy_answer.english})", "") \
             or legacy_answer.answer
         cite = legacy_answer.citations[0] if legacy_answer.citations else None
@@ -100,6 +100,11 @@ def candidates(ctx: Context, legacy_answer: Answer | None) -> list[Candidate]:
             f["english_q"] = 1.0
         out.append(Candidate(c.kind, c.sent, c.start, c.end, c.text, f, c.english))
     return out
+
+
+def _off_kind(want: str, ans: Answer) -> bool:
+    """The first version's pick is not of the kind asked: no figure for a number or date question (民办非 for 百分之几)."""
+    return want in ("number", "date") and not re.search(r"[\d零〇一二两三四五六七八九十百千万亿]", ans.answer)
 
 
 def extract_answer(

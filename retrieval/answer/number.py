@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from index.numbers import parse_quantity
+from retrieval import qtype
 from retrieval.answer import legacy
 from retrieval.answer.base import Candidate, Context, proximity
 
@@ -89,6 +90,10 @@ class NumberProposer:
                 raw = s.text[a:b]
                 q = parse_quantity(t)
                 num = re.sub(r"[^\d.]", "", t)
+                if not num:  # 二十四小时 for a question that says 24小时: its figure in Chinese numerals
+                    lead = re.match(rf"[{_CN}]+", t)
+                    v = qtype.cn_int(lead.group(0)) if lead else None
+                    num = str(v) if v is not None else ""
                 if num and num in ctx.given:
                     continue
                 unit_cat = _cat(q.unit if q else "")
