@@ -83,6 +83,14 @@ class Context:
             out.add(pos)
         return frozenset(out)
 
+    @property
+    def wording(self) -> str:
+        """The question's wording as the passages would write it: the question, and for an English question also
+        the Chinese forms of its words (what the proposers cut a sentence at)."""
+        if not self.english:
+            return self.question_folded
+        return self.question_folded + "｜" + "｜".join(t for t in self.terms.weights if re.search(r"[\u4e00-\u9fff]", t))
+
     def term_positions(self, f: str) -> list[tuple[int, int, float]]:
         return legacy._term_positions(f, self.terms)
 

@@ -131,7 +131,7 @@ class FactProposer:
     kind = "fact"
 
     def propose(self, ctx: Context) -> list[Candidate]:
-        q = ctx.question_folded
+        q = ctx.wording
         qb = _qchars(q)
         ask, noun = asked_kind(q)
         out: list[Candidate] = []

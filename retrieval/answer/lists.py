@@ -42,7 +42,7 @@ class ListProposer:
     kind = "list"
 
     def propose(self, ctx: Context) -> list[Candidate]:
-        q = ctx.question_folded
+        q = ctx.wording
         out: list[Candidate] = []
         for s in ctx.sents[:6]:
             bounds = ctx.boundaries(s.folded) if ctx.segment is not None else None
