@@ -200,3 +200,14 @@ def test_figure_the_question_gives_in_arabic_is_not_proposed_in_chinese_numerals
     ctx = build_context("驾驶人24小时内最多能开几个小时？", hits_of(text), tokenize=tok, normalize=str)
     got = [c.text for c in NumberProposer().propose(ctx)]
     assert "八小时" in got and not any(g.startswith("二十四") for g in got)
+
+
+def test_english_question_wording_holds_its_chinese_terms():
+    """An English question's fact candidates are cut where its Chinese wording ends, as a Chinese question's are."""
+    from retrieval.answer.facts import FactProposer
+
+    text = "古树名木资源普查由全国绿化委员会组织。"
+    ctx = build_context("Which body organises the census of ancient and famous trees?", hits_of(text), tokenize=tok,
+                        normalize=str, expansions=("古树名木", "资源普查", "组织"))
+    assert ctx.english and "古树" in ctx.wording and "古树" not in ctx.question_folded
+    assert "全国绿化委员会" in [c.text for c in FactProposer().propose(ctx)]
