@@ -1,9 +1,10 @@
 """CI guard on the public government-corpus set: BM25 side over all 3,611 documents of ../shared/corpus/gov.
 
 Builds a BM25-only index (``--encoder none``, about a minute) and runs the default answer step over
-../shared/eval/gov_dev.jsonl through the evaluation runner. Measured 2026-12-01 (issue 14): R@5 0.84, answer
-accuracy 0.52, false abstention 0.22, unanswerable abstained 0.62. The floors are regression guards with a
-margin wide enough for real improvements to trade off between figures — not pins under today's scores.
+../shared/eval/gov_dev.jsonl through the evaluation runner. Measured 2026-12-01 (issue 14, second pass): R@5 0.88,
+answer accuracy 0.62, false abstention 0.11, unanswerable abstained 0.75 (16 questions), ECE 0.08. The floors are
+regression guards with a margin of about ten points, wide enough for real improvements to trade off between
+figures — not pins under today's scores.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import pytest
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GOLD = SHARED / "eval" / "gov_dev.jsonl"
 CORPUS = SHARED / "corpus" / "gov"
-FLOORS = {"recall@5": 0.75, "answer_accuracy": 0.40, "abstention_accuracy": 0.45}
-MAX_FALSE_ABSTENTION = 0.35
+FLOORS = {"recall@5": 0.80, "answer_accuracy": 0.50, "abstention_accuracy": 0.55}
+MAX_FALSE_ABSTENTION = 0.25
 
 
 @pytest.fixture(scope="module")
