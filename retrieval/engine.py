@@ -73,7 +73,7 @@ class PolicyQA:
             kw["qt"] = kind
             a, scored = _extractive(q_side, tuple(r.hits), kw["tokenize"], kw["normalize"], kw["query_regions"], 0.0, 3,
                                     0.85, tuple(kw["expansions"]), kw["doc_text"], tuple(kw["uncovered"]), kind, scorer,
-                                    kw["term_idf"], kw["words"], kw["segment"])
+                                    kw["term_idf"], kw["words"], kw["segment"], analysis=kw["analysis"])
             if a.abstained or not a.citations:
                 return compare.SideValue(side[0], None, "", 0.0, None)
             shown = a.answer.split(" (")[0]
@@ -94,7 +94,7 @@ class PolicyQA:
         return dict(tokenize=an.tokenize, normalize=an.normalize, query_regions=res.analysis.regions,
                     abstain_threshold=self.cfg.retrieval.abstain_threshold, expansions=expansions,
                     doc_text=self._doc_text, uncovered=res.analysis.uncovered, qt=res.analysis.qtype,
-                    term_idf=self._term_idf, words=an.words, segment=an.cut)
+                    term_idf=self._term_idf, words=an.words, segment=an.cut, analysis=res.analysis)
 
     def _term_idf(self, term: str) -> float | None:
         """Corpus IDF of an analyzer token; None when the corpus never has it."""

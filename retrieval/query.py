@@ -18,7 +18,7 @@ from pathlib import Path
 from retrieval.lexicon import STOPWORDS, Expansion, Lexicon, default_lexicon, english_words
 from retrieval.numbers_en import YEAR as _YEAR
 from retrieval.numbers_en import _english_numbers, english_number  # noqa: F401 - english_number re-exported
-from retrieval.qtype import classify
+from retrieval.qtype import asked_count, classify, question_periods, question_regions
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION_NAMES_PATH = ROOT / "data" / "region_names_en.tsv"
@@ -265,6 +265,11 @@ class QueryAnalysis:
     qtype: str
     entity_terms: tuple[tuple[str, float], ...] = ()
     uncovered: tuple[str, ...] = ()  # English content words the lexicon has no Chinese for (see uncovered_words)
+    # What the answer step reads (retrieval/answer/base.py), analysed here once: the province-level places the
+    # question names (folded short forms), its years and plan periods as strings, the items a list question asks for.
+    places: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+    asked_count: int | None = None
 
     @property
     def is_english(self) -> bool:
@@ -377,9 +382,12 @@ def analyze_query(text: str, lexicon: Lexicon | None = None, expand: bool = True
         plans=tuple(plans),
         numbers=_dedupe(numbers),
         expansions=tuple(expansions),
-        qtype=classify(norm),  # the same typing the answer step uses (retrieval/qtype.py)
+        qtype=(qt := classify(norm)),  # the same typing the answer step uses (retrieval/qtype.py)
         entity_terms=tuple(dict.fromkeys(entity)),
         uncovered=_dedupe(uncovered),
+        places=question_regions(text),
+        periods=question_periods(text),
+        asked_count=asked_count(text) if qt == "list" else None,
     )
 
 

@@ -54,7 +54,7 @@ def question_rows(qa: PolicyQA, q: dict, k: int = 10) -> list[dict]:
     if not ctx.sents:
         return []
     leg = legacy._extractive(q["question"], tuple(res.hits), kw["tokenize"], kw["normalize"], kw["query_regions"], 0.0,
-                             (3, 0.85), tuple(kw["expansions"]), kw["doc_text"], tuple(kw["uncovered"]))
+                             (3, 0.85), tuple(kw["expansions"]), kw["doc_text"], tuple(kw["uncovered"]), prepared=ctx)
     rows = []
     for c in candidates(ctx, leg):
         ok = q["type"] != "unanswerable" and answer_correct(c.text, q["answer"], q.get("aliases", []), q["type"])

@@ -211,3 +211,15 @@ def test_english_question_wording_holds_its_chinese_terms():
                         normalize=str, expansions=("古树名木", "资源普查", "组织"))
     assert ctx.english and "古树" in ctx.wording and "古树" not in ctx.question_folded
     assert "全国绿化委员会" in [c.text for c in FactProposer().propose(ctx)]
+
+
+def test_answer_step_reads_the_search_steps_analysis():
+    """With the search step's QueryAnalysis, the answer step takes type, places, periods and count from it."""
+    from retrieval.query import analyze_query
+
+    q = "浙江省2025年要建成哪三个中心？"
+    qa = analyze_query(q, expand=False)
+    assert qa.qtype == "list" and qa.places == ("浙江",) and qa.periods == ("2025",) and qa.asked_count == 3
+    text = "到2025年，浙江省建成科创中心、人才中心和数据中心三个中心。"
+    ctx = build_context(q, hits_of(text), tokenize=tok, normalize=str, analysis=replace(qa, periods=("2030",)))
+    assert ctx.periods == ("2030",) and ctx.regions == ("浙江",) and ctx.want == 3

@@ -60,5 +60,6 @@ def test_heldout_meets_its_floors(heldout_report):
 @pytest.mark.parametrize("lang", ["en", "zh-hant", "mixed", "zh"])
 def test_no_language_collapses(heldout_report, lang):
     _, by_lang = heldout_report
-    # Each language keeps at least half of its questions right (answers and abstentions together).
-    assert by_lang[lang]["overall_accuracy"] >= 0.8, (lang, by_lang[lang])
+    # Each language keeps most of its questions right (answers and abstentions together). The sets are small
+    # (9 traditional, 9 mixed, 15 English questions): 0.7 allows two misses in nine, not a pin under today's score.
+    assert by_lang[lang]["overall_accuracy"] >= 0.7, (lang, by_lang[lang])

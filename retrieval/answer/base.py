@@ -107,7 +107,12 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
                   query_regions: Sequence[str] = (), expansions: Sequence[str] = (),
                   doc_text: DocText | None = None, uncovered: Sequence[str] = (), qt: str | None = None,
                   term_idf: Callable[[str], float | None] | None = None,
-                  words: Tokenize | None = None, segment: Tokenize | None = None) -> Context:
+                  words: Tokenize | None = None, segment: Tokenize | None = None, analysis=None) -> Context:
+    """The question analysed once and the passages' sentences scored. ``analysis`` — the search step's
+    ``QueryAnalysis`` of the same question — supplies its type, places, periods and asked count; without it
+    (a caller that did not search) they are read off the question here."""
+    if analysis is not None:
+        qt = qt or analysis.qtype
     qt = qt or qtype.classify(question)
     hits = tuple(hits)
     n_ret = len(hits)
@@ -116,13 +121,19 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
         hits = hits + legacy._anchor_hits(question, hits, doc_text)
         n_scored = len(hits)
         hits = hits + legacy._context_hits(hits[:3], doc_text)
-    regions = tuple(dict.fromkeys([*qtype.question_regions(question), *(fold(r) for r in query_regions)]))
+    places = analysis.places if analysis is not None else qtype.question_regions(question)
+    regions = tuple(dict.fromkeys([*places, *(fold(r) for r in query_regions)]))
     if qt == "which-region":
         regions = ()
-    periods = qtype.question_periods(question)
+    periods = analysis.periods if analysis is not None else qtype.question_periods(question)
     terms = legacy._key_terms(question, tuple(expansions), tokenize, normalize, regions, periods, hits,
                               tuple(uncovered))
-    want = qtype.asked_count(question) if qt == "list" else None
+    if qt != "list":
+        want = None
+    elif analysis is not None and analysis.qtype == "list":
+        want = analysis.asked_count
+    else:
+        want = qtype.asked_count(question)
     legacy_qt = qt if qt in qtype.TYPES else "number"
     sents = legacy._score_sentences(hits, terms, regions, periods, tokenize, normalize, legacy_qt, want,
                                     legacy._anchors(question)) if hits else []

@@ -126,6 +126,7 @@ def extract_answer(
     term_idf=None,
     words=None,
     segment=None,
+    analysis=None,
 ) -> Answer:
     """Answer ``question`` from ``hits`` (best first) — extractively, or with the configured LLM.
 
@@ -148,7 +149,8 @@ def extract_answer(
     if uncovered is None:
         uncovered = legacy._uncovered(question) if expansions else ()
     ans = _extractive(question, hits, tokenize, normalize, query_regions, abstain_threshold, max_citations, cite_ratio,
-                      tuple(expansions), doc_text, tuple(uncovered), qt, scorer, term_idf, words, segment)[0]
+                      tuple(expansions), doc_text, tuple(uncovered), qt, scorer, term_idf, words, segment,
+                      analysis=analysis)[0]
     if use_llm is False or not hits:
         return ans
     from retrieval import llm  # noqa: PLC0415 - only when an endpoint may be configured
@@ -160,12 +162,14 @@ def extract_answer(
 
 
 def _extractive(question, hits, tokenize, normalize, query_regions, threshold, max_citations, cite_ratio, expansions,
-                doc_text, uncovered, qt=None, scorer=None, term_idf=None, words=None, segment=None) -> tuple[Answer, list[tuple[Candidate, float]]]:
+                doc_text, uncovered, qt=None, scorer=None, term_idf=None, words=None, segment=None, *,
+                analysis=None) -> tuple[Answer, list[tuple[Candidate, float]]]:
     """The answer and the candidates best first (the first with the answer's confidence, the others with their
     own probability)."""
     scorer = scorer or load_scorer()
     ctx = build_context(question, hits, tokenize=tokenize, normalize=normalize, query_regions=query_regions,
-                        expansions=expansions, doc_text=doc_text, uncovered=uncovered, qt=qt, term_idf=term_idf, words=words, segment=segment)
+                        expansions=expansions, doc_text=doc_text, uncovered=uncovered, qt=qt, term_idf=term_idf, words=words,
+                        segment=segment, analysis=analysis)
     if threshold is None:
         threshold = scorer.threshold_for(ctx.english)
     if not hits or not ctx.sents:
