@@ -2,7 +2,7 @@
 
 Builds a BM25-only index (``--encoder none``, about a minute) and runs the default answer step over
 ../shared/eval/gov_dev.jsonl through the evaluation runner. Measured 2026-12-01 (issue 14, second pass): R@5 0.88,
-answer accuracy 0.62, false abstention 0.11, unanswerable abstained 0.75 (16 questions), ECE 0.08. The floors are
+answer accuracy 0.61, false abstention 0.14, unanswerable abstained 0.75 (16 questions), ECE 0.11. The floors are
 regression guards with a margin of about ten points, wide enough for real improvements to trade off between
 figures — not pins under today's scores.
 """
