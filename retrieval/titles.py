@@ -49,6 +49,7 @@ HEADS: dict[str, tuple[str, ...]] = {
 }
 # Words that open a title's Chinese form wherever the English puts them ("Interim Measures" → 暂行办法).
 PREFIX_WORDS: dict[str, str] = {"interim": "暂行", "provisional": "暂行", "implementing": "实施"}
+_HEAD_OF = {h.rstrip("e"): h for h in HEADS}  # matching keys (retrieval.lexicon._key drops a final e) → head
 _LINKS = frozenset({"on", "of", "for", "concerning", "governing", "regarding"})
 MAX_WORDS = 6  # English words of one title name, besides the head
 MAX_COMBOS = 64  # compositions tried per name (the product of the words' candidates)
@@ -79,11 +80,14 @@ class TitleTable:
         keys = [_key(w) for w, *_ in words]
         out: list[TitleTerm] = []
         for j, k in enumerate(keys):
-            if k.rstrip("e") not in {h.rstrip("e") for h in HEADS} or not words[j][0][:1].isalpha():
+            head = _HEAD_OF.get(k.rstrip("e"))
+            if head is None or not words[j][0][:1].isalpha():
                 continue
-            head = next(h for h in HEADS if h.rstrip("e") == k.rstrip("e"))
             seg = words[j][3]
-            before = [i for i in range(max(0, j - MAX_WORDS), j) if all(words[x][3] == seg for x in range(i, j))]
+            first = j
+            while first > max(0, j - MAX_WORDS) and words[first - 1][3] == seg:
+                first -= 1
+            before = list(range(first, j))
             after: list[int] = []
             if j + 1 < len(words) and words[j + 1][3] == seg and words[j + 1][0].lower() in _LINKS:
                 n = j + 2
@@ -101,9 +105,8 @@ class TitleTable:
         """The longest run of ``idx`` next to the head whose composition is in a title."""
         runs = [idx[s:] for s in range(len(idx))] if not reverse else [idx[: e] for e in range(len(idx), 0, -1)]
         for run in runs:
-            content = [i for i in run if words[i][0].lower() not in STOPWORDS or words[i][0].lower() in PREFIX_WORDS]
-            if not content or words[run[0] if not reverse else run[-1]][0].lower() in STOPWORDS:
-                continue
+            if words[run[-1] if reverse else run[0]][0].lower() in STOPWORDS:
+                continue  # a name neither starts nor (after "on/of") ends with "the", "of" …
             lo, hi = (run[0], j) if not reverse else (j, run[-1])
             span = text[words[lo][1]:words[hi][2]]
             name = text[words[run[0]][1]:words[run[-1]][2]]
@@ -113,19 +116,14 @@ class TitleTable:
         return None
 
     def _compositions(self, name: str, lexicon: Lexicon, head: str) -> list[str]:
-        prefix = ""
-        parts: list[tuple[str, ...]] = []
-        for w, *_ in english_words(name):
-            if w.lower() in PREFIX_WORDS:
-                prefix = PREFIX_WORDS[w.lower()]
-        rest = " ".join(w for w, *_ in english_words(name) if w.lower() not in PREFIX_WORDS)
-        exps = lexicon.lookup(rest) if rest else []
+        ws = [w for w, *_ in english_words(name)]
+        prefix = next((PREFIX_WORDS[w.lower()] for w in reversed(ws) if w.lower() in PREFIX_WORDS), "")
+        rest = [w for w in ws if w.lower() not in PREFIX_WORDS]
+        exps = lexicon.lookup(" ".join(rest)) if rest else []
         covered = sum(len(english_words(e.span)) for e in exps)
-        content = [w for w, *_ in english_words(rest) if w.lower() not in STOPWORDS]
-        if rest and (not exps or covered < len(content)):
+        if rest and (not exps or covered < len([w for w in rest if w.lower() not in STOPWORDS])):
             return []  # a word of the name has no Chinese: no composition can be the title
-        for e in exps:
-            parts.append(tuple(dict.fromkeys(fold(t) for t in e.terms[:CANDIDATES_PER_WORD])))
+        parts = [tuple(dict.fromkeys(fold(t) for t in e.terms[:CANDIDATES_PER_WORD])) for e in exps]
         out = []
         for combo in itertools.islice(itertools.product(*parts), MAX_COMBOS):
             body = prefix + "".join(combo)
