@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from config import Config, EncoderConfig
 from eval.gold import EvidenceNotFoundError
 from eval.runner import run
+from tests.helpers import write_eval_corpus
 
 DOCS = {
     "plan.txt": "某省科技创新规划\n一、发展目标\n到2030年，全省研发投入强度达到3.5%。\n二、重点任务\n"
@@ -29,15 +29,7 @@ METRIC_KEYS = {"retrieval", "answer_accuracy", "abstention_accuracy", "false_abs
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("evalrun")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in DOCS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    gold = root / "gold.jsonl"
-    gold.write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in GOLD), encoding="utf-8")
-    base = Config().with_(encoder=EncoderConfig(backend="none"), vector_cache=root / "vec.sqlite")
-    return root, corpus, gold, base
+    return write_eval_corpus(tmp_path_factory.mktemp("evalrun"), DOCS, GOLD)
 
 
 @pytest.fixture(scope="module")

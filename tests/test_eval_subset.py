@@ -13,6 +13,7 @@ from config import Config, EncoderConfig
 from eval.configs import get_config
 from eval.gold import load_gold
 from eval.runner import make_subset, plan_indexes, run
+from tests.helpers import write_eval_corpus
 
 EVIDENCE_DOCS = {
     "plan.txt": "某省科技创新规划\n一、发展目标\n到2030年，全省研发投入强度达到3.5%。\n二、重点任务\n"
@@ -39,17 +40,9 @@ def _docs(folder: Path) -> set[str]:
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("evalsubset")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in {**EVIDENCE_DOCS, **OTHER_DOCS}.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    (corpus / "manifest.jsonl").write_text(json.dumps({"file": "plan.txt", "title": MANIFEST_TITLE},
-                                                      ensure_ascii=False) + "\n", encoding="utf-8")
-    gold = root / "gold.jsonl"
-    gold.write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in GOLD), encoding="utf-8")
-    base = Config().with_(encoder=EncoderConfig(backend="none"), vector_cache=root / "vec.sqlite")
-    return root, corpus, gold, base
+    manifest = json.dumps({"file": "plan.txt", "title": MANIFEST_TITLE}, ensure_ascii=False) + "\n"
+    return write_eval_corpus(tmp_path_factory.mktemp("evalsubset"), {**EVIDENCE_DOCS, **OTHER_DOCS}, GOLD,
+                             {"manifest.jsonl": manifest})
 
 
 @pytest.fixture(scope="module")
