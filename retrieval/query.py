@@ -266,7 +266,7 @@ class QueryAnalysis:
     entity_terms: tuple[tuple[str, float], ...] = ()
     uncovered: tuple[str, ...] = ()  # English content words the lexicon has no Chinese for (see uncovered_words)
     # What the answer step reads (retrieval/answer/base.py), analysed here once: the province-level places the
-    # question names (folded short forms), its years and plan periods as strings, the items a list question asks for.
+    # question names (folded short forms), its years and plan periods as strings, the items it asks for if a list.
     places: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
     asked_count: int | None = None
@@ -382,12 +382,12 @@ def analyze_query(text: str, lexicon: Lexicon | None = None, expand: bool = True
         plans=tuple(plans),
         numbers=_dedupe(numbers),
         expansions=tuple(expansions),
-        qtype=(qt := classify(norm)),  # the same typing the answer step uses (retrieval/qtype.py)
+        qtype=classify(norm),  # the same typing the answer step uses (retrieval/qtype.py)
         entity_terms=tuple(dict.fromkeys(entity)),
         uncovered=_dedupe(uncovered),
         places=question_regions(text),
         periods=question_periods(text),
-        asked_count=asked_count(text) if qt == "list" else None,
+        asked_count=asked_count(text),
     )
 
 

@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from retrieval import qtype
@@ -83,7 +84,7 @@ class Context:
             out.add(pos)
         return frozenset(out)
 
-    @property
+    @cached_property
     def wording(self) -> str:
         """The question's wording as the passages would write it: the question, and for an English question also
         the Chinese forms of its words (what the proposers cut a sentence at)."""
@@ -128,12 +129,9 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
     periods = analysis.periods if analysis is not None else qtype.question_periods(question)
     terms = legacy._key_terms(question, tuple(expansions), tokenize, normalize, regions, periods, hits,
                               tuple(uncovered))
-    if qt != "list":
-        want = None
-    elif analysis is not None and analysis.qtype == "list":
-        want = analysis.asked_count
-    else:
-        want = qtype.asked_count(question)
+    want = None
+    if qt == "list":
+        want = analysis.asked_count if analysis is not None else qtype.asked_count(question)
     legacy_qt = qt if qt in qtype.TYPES else "number"
     sents = legacy._score_sentences(hits, terms, regions, periods, tokenize, normalize, legacy_qt, want,
                                     legacy._anchors(question)) if hits else []
