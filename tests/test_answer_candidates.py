@@ -195,6 +195,27 @@ def test_list_items_are_not_split_inside_words(text, q, item):
     assert not any(x in ("社会参", "中华人民共") for items in lists for x in items), lists
 
 
+@pytest.mark.parametrize("text, q, want", [
+    # the question's wording and a lead-in verb come off the first item, at word boundaries
+    ("本办法所称的补贴对象包含种粮农民、农机合作社和家庭农场。", "补贴对象有哪些？", "种粮农民、农机合作社、家庭农场"),
+    # a head the items share (现代…) stays, even where the question uses it
+    ("要把全市建成具有现代服务业、现代制造业和现代农业的中心城市。", "要建成具有哪些现代产业的城市？",
+     "现代服务业、现代制造业、现代农业"),
+    # a count after the last item closes the list; a 一个 before the first does not cut it away
+    ("监测项目包含地表水质、地下水位及水温、土壤墒情三类。", "监测项目包含哪三类？", "地表水质、地下水位及水温、土壤墒情"),
+    # the predicate after the last item is not part of it
+    ("确定东城区、西城区和南湖区为首批试点区。", "确定了哪几个区为试点区？", "东城区、西城区、南湖区"),
+])
+def test_list_items_trimmed_to_the_enumeration(text, q, want):
+    """First and last items cut to what the sentence enumerates; 及 inside an item (before a 、) does not split it."""
+    from index.analyzer import Analyzer
+
+    an = Analyzer()
+    ctx = build_context(q, hits_of(text), tokenize=an.tokenize, normalize=an.normalize, segment=an.cut, words=an.words)
+    texts = [c.text for c in ListProposer().propose(ctx)]
+    assert want in texts, texts
+
+
 def test_figure_the_question_gives_in_arabic_is_not_proposed_in_chinese_numerals():
     text = "驾驶人二十四小时内累计驾驶时间不得超过八小时。"
     ctx = build_context("驾驶人24小时内最多能开几个小时？", hits_of(text), tokenize=tok, normalize=str)

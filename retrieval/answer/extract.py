@@ -19,7 +19,7 @@ from retrieval.answer.base import Candidate, Context, build_context, common_feat
 from retrieval.answer.date import DateProposer
 from retrieval.answer.docs import DocProposer
 from retrieval.answer.facts import FactProposer, snap
-from retrieval.answer.lists import ListProposer
+from retrieval.answer.lists import ListProposer, trim_items
 from retrieval.answer.number import NumberProposer
 from retrieval.answer.region import RegionProposer
 from retrieval.answer.scorer import Scorer, load_scorer
@@ -69,6 +69,8 @@ def candidates(ctx: Context, legacy_answer: Answer | None) -> list[Candidate]:
             sa, sb = snap(sent.folded, a - sent.start, b - sent.start, ctx.boundaries(sent.folded))
             a, b = sent.start + sa, sent.start + sb
             leg_text = sent.text[sa:sb]
+        elif want == "list" and ctx.segment is not None and "、" in leg_text:
+            leg_text = "、".join(trim_items(leg_text.split("、"), ctx.wording, ctx.segment))
         cands.append(Candidate(want, sent, a, b, leg_text, {"legacy": 1.0, "legacy_conf": legacy_answer.confidence},
                                legacy_answer.english))
     votes = Counter(_norm(c.text) for c in cands)

@@ -2,9 +2,9 @@
 sentences (一是…二是…, ；-separated items after 即：), each with how many items it has.
 
     >>> from retrieval.answer.lists import enumerations
-    >>> [items for _, _, items, _ in enumerations("有效期分为五年、十年、二十年和长期。")][-1]
+    >>> [items for _, _, items, _, _ in enumerations("有效期分为五年、十年、二十年和长期。")][-1]
     ['有效期分为五年', '十年', '二十年', '长期']
-    >>> [items for _, _, items, _ in enumerations("遵循政府主导、社会参与的原则", bounds=frozenset({0, 2, 4, 6, 7, 9, 11, 12, 14}))]
+    >>> [items for _, _, items, _, _ in enumerations("遵循政府主导、社会参与的原则", bounds=frozenset({0, 2, 4, 6, 7, 9, 11, 12, 14}))]
     [['遵循政府主导', '社会参与的原则']]
     >>> _trim_first(['有效期分为五年', '十年'], "有效期分为哪几种")
     ['五年', '十年']
@@ -19,11 +19,73 @@ from retrieval.answer.base import Candidate, Context, proximity
 from retrieval.sentences import fold
 
 
-def enumerations(text: str, q: str = "", bounds: frozenset[int] | None = None) -> list[tuple[int, int, list[str], float]]:
-    """``(start, end, items, cue)`` of the enumerations of one sentence (``cue``: the text counts or announces them);
+def enumerations(text: str, q: str = "", bounds: frozenset[int] | None = None
+                 ) -> list[tuple[int, int, list[str], float, bool]]:
+    """``(start, end, items, cue, quoted)`` of the enumerations of one sentence (``cue``: the text counts or announces
+    them; ``quoted``: the items are the quoted terms, taken whole);
     ``bounds``, the sentence's word boundaries, keep 和/与 inside words (参与, 共和) from splitting items."""
-    return [(a, b, items, base) for a, b, items, base, _quoted in legacy._list_candidates(text, q, bounds)
+    return [(a, b, items, base, quoted) for a, b, items, base, quoted in legacy._list_candidates(text, q, bounds)
             if len(items) >= 2]
+
+
+# Words that lead into an enumeration's first item (把我国建成具有A、B…, 包含A、B…) or follow its last one (…C为试点,
+# …C的社会主义强国, …C五类): grammar of the sentence, not of the items.
+_LEAD_IN = re.compile(r"^(?:的|为|是|有|把|将|对|在|以|由|从|向|和|及|与|即|：|:|包括|包含|含有|具有|分为|分成|划分为|"
+                      r"分别|分别为|分别是|主要|主要有|共有|共|设|设有|实行|列为|确定|遴选|选定|[一两二三四五六七八九十\d]+[个种类项批大])$")
+_TAIL = re.compile(r"^(?:的|为|等|作为|是|这|共|[一两二三四五六七八九十\d]+(?:个|种|类|项|大|方面|级|部分)\w*)$")
+
+
+def trim_items(items: list[str], q: str, words) -> list[str]:
+    """Cut the question's wording and lead-in words off the first item, and the sentence's tail off the last, at word
+    boundaries (``words``: the segmenter), never leaving an item much shorter than the shortest of the others.
+
+        >>> cut = lambda t: {"有效期分为五年": ["有效期", "分为", "五年"], "长期的": ["长期", "的"],
+        ...                  "具有现代农业": ["具有", "现代", "农业"]}.get(t, [t])
+        >>> trim_items(["有效期分为五年", "十年", "长期的"], "有效期分为哪几种", cut)
+        ['五年', '十年', '长期']
+        >>> trim_items(["具有现代农业", "现代工业"], "具有哪四个现代", cut)
+        ['现代农业', '现代工业']
+    """
+    if len(items) < 2:
+        return items
+    floor = max(1, min(len(x) for x in items[1:-1] or items[1:]) - 1)
+    first, cut, pos = items[0], 0, 0
+    for w in words(first)[:-1]:
+        f = fold(w)
+        if any(x.startswith(w) for x in items[1:]):
+            break  # the items' own parallel head (现代农业、现代工业)
+        pos += len(w)
+        if len(first) - pos < floor:
+            break
+        # after a lead-in word anywhere (把全市建成具有|A), after the question's words only right after a cut
+        if _LEAD_IN.match(f) or (len(f) >= 2 and f in q and cut == pos - len(w)):
+            cut = pos
+    items = [first[cut:], *items[1:]]
+    last = items[-1]
+    floor = max(1, min(len(x) for x in items[:-1]) - 1)
+    suffix = _shared_suffix(items[:-1])
+    for j in range(len(suffix), 0, -1):  # the others all end in (城)区: 南湖区|为首批试点区
+        at = last.find(suffix[-j:], max(0, floor - j))
+        if 0 <= at and at + j < len(last):
+            items[-1] = last[:at + j]
+            return items
+    pos = 0
+    for i, w in enumerate(words(last)):
+        if i and pos >= floor and _TAIL.match(fold(w)):
+            items[-1] = last[:pos]
+            break
+        pos += len(w)
+    return items
+
+
+def _shared_suffix(items: list[str]) -> str:
+    """The ending all of at least two items share (东城区、西城区 → 城区), '' when they share none."""
+    if len(items) < 2:
+        return ""
+    k = 0
+    while all(len(x) > k for x in items) and len({x[-1 - k] for x in items}) == 1:
+        k += 1
+    return items[0][len(items[0]) - k:] if k else ""
 
 
 def _trim_first(items: list[str], q: str) -> list[str]:
@@ -46,10 +108,16 @@ class ListProposer:
         out: list[Candidate] = []
         for s in ctx.sents[:6]:
             bounds = ctx.boundaries(s.folded) if ctx.segment is not None else None
-            found = [(s, s.start + a, s.start + b, items, base) for a, b, items, base in enumerations(s.text, q, bounds)]
-            found += [(fs, a, b, items, base) for fs, a, b, items, base, _q in legacy._block_candidates(s, ctx.hits)]
-            for sent, a, b, items, base in found:
-                items = _trim_first(legacy._trim_items(list(items), q) or list(items), q)
+            found = [(s, s.start + a, s.start + b, items, base, quoted)
+                     for a, b, items, base, quoted in enumerations(s.text, q, bounds)]
+            found += legacy._block_candidates(s, ctx.hits)
+            for sent, a, b, items, base, quoted in found:
+                if quoted:
+                    items = list(items)
+                elif ctx.segment is not None:
+                    items = trim_items(list(items), q, ctx.segment)
+                else:
+                    items = _trim_first(legacy._trim_items(list(items), q) or list(items), q)
                 if len(items) < 2:
                     continue
                 in_q = sum(1 for it in items if fold(it) in q) / len(items)

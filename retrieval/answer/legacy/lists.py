@@ -119,9 +119,12 @@ def _split(seg: str, offset: int, sep: re.Pattern[str], bounds: frozenset[int] |
     """``seg`` split at ``sep``; a conjunction (和/及/与) splits only where it is a word of its own (``bounds``: word
     boundaries of the sentence, ``offset``: where ``seg`` starts in it), never inside 参与 or 中华人民共和国."""
     parts, last = [], 0
+    last_comma = seg.rfind("、")
     for m in sep.finditer(seg):
-        if bounds is not None and m.group(0) in ("和", "及", "以及", "与") and not (
-                offset + m.start() in bounds and offset + m.end() in bounds):
+        conj = m.group(0) in ("和", "及", "以及", "与")
+        if conj and m.start() < last_comma:
+            continue  # a conjunction joins the final item (A、B和C); before a 、 it is inside an item (A及B、C)
+        if bounds is not None and conj and not (offset + m.start() in bounds and offset + m.end() in bounds):
             continue
         parts.append(seg[last:m.start()])
         last = m.end()
@@ -280,11 +283,13 @@ def _place_list(top: list[_Sent], q: str, kind: str, want: int | None) -> _Span 
 
 
 def _clean_items(parts: Sequence[str]) -> list[str]:
+    """Quotes and lead-ins dropped; the count that closes an enumeration (A、B、C等三个方面) cut off the last item."""
     items = []
-    for p in parts:
+    for k, p in enumerate(parts):
         p = re.sub(r"[“”\"‘’「」『』]", "", p).strip(" 　《》（）()[]")
         p = re.sub(r"^(?:一方面|另一方面|首先|其次|同时|此外)", "", p)
-        p = re.sub(r"(?<=\w{2})(等)?[0-9一二三四五六七八九十两]+(个|项|家|大|种|所|条|方面).*$", "", p)
+        if k == len(parts) - 1:
+            p = re.sub(r"(?<=\w{2})(等)?[0-9一二三四五六七八九十两]+(个|项|家|大|种|类|所|条|方面)\w{0,4}$", "", p)
         p = re.sub(r"等$", "", p)
         if p:
             items.append(p)
