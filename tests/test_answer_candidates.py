@@ -216,6 +216,23 @@ def test_list_items_trimmed_to_the_enumeration(text, q, want):
     assert want in texts, texts
 
 
+@pytest.mark.parametrize("text, q, want", [
+    ("园区的日常管理由市商务局负责。", "园区的日常管理由哪个部门负责？", "市商务局"),
+    ("评审结果经公示后，由市人民政府批准。", "评审结果由谁批准？", "市人民政府"),
+    ("申请人可以通过书面方式提出异议。", "申请人可以通过什么方式提出异议？", "书面方式"),
+    ("公园东侧为体育中心，西侧为图书馆。", "公园西侧是哪一座建筑？", "图书馆"),
+])
+def test_fact_candidate_fills_the_question_gap(text, q, want):
+    """The phrase where the question has its question word, between the words around it, is proposed and marked."""
+    from index.analyzer import Analyzer
+    from retrieval.answer.facts import FactProposer
+
+    an = Analyzer()
+    ctx = build_context(q, hits_of(text), tokenize=an.tokenize, normalize=an.normalize, segment=an.cut, words=an.words)
+    marked = {c.text for c in FactProposer().propose(ctx) if c.features.get("gap_exact")}
+    assert want in marked, marked
+
+
 def test_figure_the_question_gives_in_arabic_is_not_proposed_in_chinese_numerals():
     text = "驾驶人二十四小时内累计驾驶时间不得超过八小时。"
     ctx = build_context("驾驶人24小时内最多能开几个小时？", hits_of(text), tokenize=tok, normalize=str)

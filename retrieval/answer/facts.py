@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from retrieval.answer.base import Candidate, Context, proximity
+from retrieval.answer.gap import Gap, gaps
 from retrieval.sentences import free_runs, split_clauses
 
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
@@ -142,12 +143,16 @@ class FactProposer:
             # A span that cuts a word (主管部 of 主管部门, 民代表大会 of 人民代表大会) is replaced by the span widened
             # to the word boundaries: the cut one is never the answer as written.
             found = []
-            for a, b, t in phrases(f, q):
+            gap_list = gaps(f, ctx.question_folded, ctx.segment) if not ctx.english else []
+            spans = phrases(f, q) + [(g.start, g.end, g.text) for g in gap_list]
+            for a, b, t in spans:
                 a2, b2 = snap(f, a, b, bounds)
                 found.append((a2, b2, f[a2:b2]) if (a2, b2) != (a, b) else (a, b, t))
             for a, b, t in dict.fromkeys(found):
                 raw = s.text[a:b]
+                gap = _gap_features(a, b, gap_list, bounds)
                 out.append(Candidate("fact", s, s.start + a, s.start + b, raw, {
+                    **gap,
                     "q_share": _share_in_q(t, qb),
                     "sent_q_share": rest_share,
                     "org": 1.0 if _ORG.fullmatch(t) else 0.0,
@@ -171,3 +176,29 @@ class FactProposer:
                     "label_fit": 1.0 if a >= 3 and f[a - 1] in ":：" and f[max(0, a - 5):a - 1][-2:] in q else 0.0,
                 }))
         return out
+
+
+def _gap_features(a: int, b: int, gap_list: list[Gap], bounds: frozenset[int]) -> dict[str, float]:
+    """How well span ``[a, b)`` fills the question's gap in its sentence (``gap.py``): the same span (up to word
+    boundaries), how much of the left context ends right before it, whether the right context starts right after."""
+    if not gap_list:
+        return {}
+    out = {"gap_exact": 0.0, "gap_left": 0.0, "gap_right": 0.0, "gap_overlap": 0.0}
+    for g in gap_list:
+        ga, gb = snap_bounds(g.start, g.end, bounds)
+        if (a, b) in ((g.start, g.end), (ga, gb)):
+            out["gap_exact"] = 1.0
+        if a in (g.start, ga):
+            out["gap_left"] = max(out["gap_left"], g.left / 8.0)
+        if b in (g.end, gb) and g.right:
+            out["gap_right"] = 1.0
+        inter = max(0, min(b, g.end) - max(a, g.start))
+        out["gap_overlap"] = max(out["gap_overlap"], inter / max(b - a, g.end - g.start))
+    return out
+
+
+def snap_bounds(a: int, b: int, bounds: frozenset[int], reach: int = 3) -> tuple[int, int]:
+    """``[a, b)`` widened to the nearest word boundaries within ``reach``."""
+    lo = max((x for x in bounds if a - reach <= x <= a), default=a)
+    hi = min((x for x in bounds if b <= x <= b + reach), default=b)
+    return lo, hi
