@@ -73,6 +73,16 @@ class Context:
     absent_share: float = 0.0  # their share of the question's Chinese words
     segment: Tokenize | None = None  # the segmenter's words of a text as written (span boundaries)
     n_scored: int = 0  # hits whose sentences the first version reads: the retrieved ones and their anchors
+    _gaps: dict = field(default_factory=dict, repr=False)
+
+    def gaps(self, s: Sentence) -> list:
+        """Spans of ``s`` in the question's gap (``gap.py``; Chinese questions), computed once per sentence."""
+        key = (s.hit, s.start)
+        if key not in self._gaps:
+            from retrieval.answer.gap import gaps
+
+            self._gaps[key] = [] if self.english else gaps(s.folded, self.question_folded, self.segment)
+        return self._gaps[key]
 
     def boundaries(self, f: str) -> frozenset[int]:
         """Word boundaries of a (folded) sentence: where spans may start and end; every position without a segmenter."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from retrieval.answer.base import Candidate, Context, proximity
-from retrieval.answer.gap import Gap, gaps
+from retrieval.answer.gap import Gap
 from retrieval.sentences import free_runs, split_clauses
 
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
@@ -143,7 +143,7 @@ class FactProposer:
             # A span that cuts a word (主管部 of 主管部门, 民代表大会 of 人民代表大会) is replaced by the span widened
             # to the word boundaries: the cut one is never the answer as written.
             found = []
-            gap_list = gaps(f, ctx.question_folded, ctx.segment) if not ctx.english else []
+            gap_list = ctx.gaps(s)
             spans = phrases(f, q) + [(g.start, g.end, g.text) for g in gap_list]
             for a, b, t in spans:
                 a2, b2 = snap(f, a, b, bounds)
