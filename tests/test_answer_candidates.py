@@ -233,6 +233,23 @@ def test_fact_candidate_fills_the_question_gap(text, q, want):
     assert want in marked, marked
 
 
+def test_sentence_without_the_questions_rarest_word_is_marked():
+    """A figure in a sentence that lacks what the question counts (大豆) carries the missing-subject features."""
+    from index.analyzer import Analyzer
+
+    an = Analyzer()
+    hits = hits_of("全县小麦产量达到十二万吨。", "全县大豆产量达到三万吨。")
+    idf = {"大豆": 6.0, "小麦": 6.0, "全县": 2.0, "产量": 2.0, "达到": 1.0}
+    ctx = build_context("全县大豆产量达到多少？", hits, tokenize=an.tokenize, normalize=an.normalize, segment=an.cut,
+                        words=an.words, term_idf=idf.get)
+    assert "大豆" in ctx.subject
+    from retrieval.answer.base import common_features
+
+    feats = {c.text: common_features(ctx, c) for c in NumberProposer().propose(ctx)}
+    assert feats["十二万吨"]["sent_rarest_missing"] == 1.0 and feats["三万吨"]["sent_rarest_missing"] == 0.0
+    assert feats["十二万吨"]["sent_subject_missing"] > feats["三万吨"]["sent_subject_missing"]
+
+
 def test_figure_the_question_gives_in_arabic_is_not_proposed_in_chinese_numerals():
     text = "驾驶人二十四小时内累计驾驶时间不得超过八小时。"
     ctx = build_context("驾驶人24小时内最多能开几个小时？", hits_of(text), tokenize=tok, normalize=str)

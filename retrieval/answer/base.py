@@ -26,6 +26,7 @@ from typing import Protocol
 
 from retrieval import qtype
 from retrieval.answer import legacy
+from retrieval.answer.subject import WINDOW, content_words, subject_missing
 from retrieval.sentences import fold
 from retrieval.types import Hit
 
@@ -73,6 +74,8 @@ class Context:
     absent_share: float = 0.0  # their share of the question's Chinese words
     segment: Tokenize | None = None  # the segmenter's words of a text as written (span boundaries)
     n_scored: int = 0  # hits whose sentences the first version reads: the retrieved ones and their anchors
+    subject: tuple[str, ...] = ()  # the question's Chinese content words (subject.py)
+    subject_idf: dict = field(default_factory=dict, repr=False)
     _gaps: dict = field(default_factory=dict, repr=False)
 
     def gaps(self, s: Sentence) -> list:
@@ -154,6 +157,13 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
                   document_years(qf), want, top_bm25, qf, segment=segment, n_scored=n_scored)
     subject = [fold(w) for w in words(legacy._QWORDS.sub("，", qf))] if words else list(terms.weights)
     ctx.subject_missing, ctx.rarest_missing = _subject_missing(subject, hits, term_idf)
+    if words is not None:
+        own = content_words(subject if not ctx.english else list(terms.weights))
+        own = tuple(w for w in own if not any(w in r or r in w for r in regions))  # places are scored as qualifiers
+        ctx.subject = own
+        ctx.subject_idf = {w: v for w in own if (v := (term_idf(w) if term_idf else 1.0)) is not None}
+        top = max(ctx.subject_idf.values(), default=1.0)
+        ctx.subject_idf.update({w: top + 1.0 for w in own if w not in ctx.subject_idf})
     if words is not None:  # needs real words: a stand-in tokenizer's bigrams say nothing about the subject
         ctx.absent_words = _absent(subject, hits, term_idf)
         n_words = len([w for w in dict.fromkeys(subject) if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)])
@@ -253,6 +263,12 @@ def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
         "absent_words": float(len(ctx.absent_words)),
         "absent_share": ctx.absent_share,
     }
+    if ctx.subject:
+        # The question's rarest words in the sentence's reading window (the text before it, the title): a figure in a
+        # sentence without 棉花 is not the 棉花产量 asked.
+        text = h.chunk.text
+        window = fold(text[max(0, s.start - WINDOW):s.end] + " " + h.meta.title + " " + " ".join(h.chunk.section))
+        f["sent_subject_missing"], f["sent_rarest_missing"] = subject_missing(ctx.subject, ctx.subject_idf, window)
     # Year / period the question asks vs the document: the year of a report or law, its title, its text.
     if ctx.periods:
         title = fold(h.meta.title)

@@ -1,0 +1,44 @@
+"""Whether a sentence is about what the question asks: its subject words found in the sentence's reading window.
+
+A figure or phrase in a sentence that lacks the question's rarest word (棉花 of "1985年棉花产量", 国防 of "国防预算")
+answers about something else, however many of the question's other words the sentence shares. The window is the
+sentence, the text just before it in its passage, and the document's title and section (where a question's naming
+words — the law, the report, the year — are found). A word counts half when only its first or last two characters
+appear (财政赤字 ↔ 赤字率): the segmenter and the writer cut words differently.
+
+    >>> subject_missing(["棉花", "产量", "规划"], {"棉花": 6.0, "产量": 3.0, "规划": 2.0}, "到一九八五年，粮食产量达到八千亿斤")
+    (0.727, 1.0)
+    >>> subject_missing(["财政赤字", "当年"], {"财政赤字": 5.0, "当年": 1.0}, "今年赤字率拟按3.2%左右安排")
+    (0.583, 1.0)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+WINDOW = 120  # characters of the passage before the sentence that belong to its reading (a clause or two)
+
+
+def content_words(words: Sequence[str]) -> tuple[str, ...]:
+    """The Chinese words of two or more characters, each once."""
+    return tuple(dict.fromkeys(w for w in words if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)))
+
+
+def _found(w: str, text: str) -> float:
+    if w in text:
+        return 1.0
+    if len(w) >= 3 and (w[:2] in text or w[-2:] in text):
+        return 0.5
+    return 0.0
+
+
+def subject_missing(words: Sequence[str], idf: dict[str, float], window: str) -> tuple[float, float]:
+    """(IDF-weighted share of ``words`` missing from ``window``, 1.0 when the rarest of them is not fully there);
+    ``(0.0, 0.0)`` without words."""
+    if not words:
+        return 0.0, 0.0
+    total = sum(idf.get(w, 1.0) for w in words) or 1.0
+    miss = sum(idf.get(w, 1.0) * (1.0 - _found(w, window)) for w in words)
+    rarest = max(words, key=lambda w: idf.get(w, 1.0))
+    return round(miss / total, 3), 1.0 if _found(rarest, window) < 1.0 else 0.0
