@@ -57,7 +57,7 @@ _REGION_ZH = re.compile(r"(哪|什么|何)(个|一个)?(省份|省|自治区|直
                         r"(?![^，,。?？]{0,4}(分别|和))")
 _REGION_EN = re.compile(r"\bwhich (province|region|city|municipality|special administrative region|autonomous county|county|"
                         r"district|provincial-level region)(?!s)|\bwhat (province|city)\b|\bin which provincial", re.I)
-_DATE_ZH = re.compile(r"(哪|几)(一)?(天|日)|什么(时候|日期|时间)|何时|哪(一)?年(?!度)|日期|起止|年份|哪个月|几月")
+_DATE_ZH = re.compile(r"哪(一)?(天|日)|几号|什么(时候|日期|时间)|何时|哪(一)?年(?!度)|日期|起止|年份|哪个月|几月")
 _DATE_EN = re.compile(r"\b(what|which) (date|day|year|month)\b|\bwhen\b|\bon what date\b|\bdate\b|"
                       r"\bat what [\w\s-]{0,20}\btime\b|\bstart and end dates?\b", re.I)
 _NUMBER_ZH = re.compile(r"多少|多大|多长|多久|多远|多高|多深|多重|几(个|家|项|名|人|倍|成|批|所|次|座|种|年|天|日|米|小时|个月|岁|周岁|分钟|"
