@@ -58,11 +58,11 @@ _REGION_ZH = re.compile(r"(哪|什么|何)(个|一个)?(省份|省|自治区|直
 _REGION_EN = re.compile(r"\bwhich (province|region|city|municipality|special administrative region|autonomous county|county|"
                         r"district|provincial-level region)(?!s)|\bwhat (province|city)\b|\bin which provincial", re.I)
 _DATE_ZH = re.compile(r"哪(一)?(天|日)|几号|什么(时候|日期|时间)|何时|哪(一)?年(?!度)|日期|起止|年份|哪个月|几月")
-_DATE_EN = re.compile(r"\b(what|which) (date|day|year|month)\b|\bwhen\b|\bon what date\b|\bdate\b|"
+_DATE_EN = re.compile(r"\b(what|which) (date|day|year|month)\b|(?:^|[,;:(]\s*|\b(?:since|until|and|or) )when\b|\bon what date\b|\bdate\b|"
                       r"\bat what [\w\s-]{0,20}\btime\b|\bstart and end dates?\b", re.I)
 _NUMBER_ZH = re.compile(r"多少|多大|多长|多久|多远|多高|多深|多重|几(个|家|项|名|人|倍|成|批|所|次|座|种|年|天|日|米|小时|个月|岁|周岁|分钟|"
                         r"公里|层|级|分)|第几|排(名|第)|比重|占比|强度|增幅|增速|(百分)比|百分之几|千分之几")
-_NUMBER_EN = re.compile(r"\bhow (many|much|long|far|old)\b|\bwhat (share|percentage|proportion|amount|value|level|ratio|rank|"
+_NUMBER_EN = re.compile(r"\bhow (many|much|long|far|old)\b|\bwhat (multiple|share|percentage|proportion|amount|value|level|ratio|rank|"
                         r"fine|penalty|rate|fee|limit|age|range)|\b(maximum|minimum)\b|\brange of\b|"
                         r"\bwhat was the (value|amount|total|number)|\bwhat (is|was) the (number|total)", re.I)
 # "What was X's R&D expenditure …", "… target for X?": a metric noun asks for a figure even without "how many".
@@ -75,7 +75,9 @@ _LIST_ZH = re.compile(r"哪(几|些|两|三|四|五|六|七|八|九|十|\d)|分�
 _LIST_EN = re.compile(r"\bwhich (two|three|four|five|six|seven)\b|\bwhat are (the )?\b|\bname (the|which)\b|"
                       r"\bwhich (?:\S+ )?(sectors|functions|options|items|measures|tasks|areas|industries|fields|rivers|types|"
                       r"kinds|categories|forms|sources|groups|bodies)\b|"
-                      r"\bnames which\b|^\s*list\b|\blist (the|all|every)\b", re.I)
+                      r"\bnames which\b|^\s*list\b|\blist (the|all|every)\b|"
+                      # which/what + a plural noun + a verb: "which emergency hotlines are excluded"
+                      r"\b(?:which|what) (?:[a-z\-]+ ){0,2}[a-z]+[^sui\W]s (?:are|were|do|must|can|may|should|have)\b", re.I)
 # "起止年份是哪几年" asks for years, not for a list.
 _YEARS_ASKED = re.compile(r"起止|哪(几|一|两)?年(?!度)|年份")
 
