@@ -1,8 +1,10 @@
 """Gold question sets (JSON Lines, the format of ../shared/eval/README.md): load, validate, locate evidence.
 
-    >>> from eval.gold import load_gold                               # doctest: +SKIP
-    >>> gold = load_gold("../shared/eval/seeds_gold.jsonl")           # doctest: +SKIP
-    >>> gold[0].id, gold[0].type, gold[0].evidence[0].doc             # doctest: +SKIP
+Usage (reads the shared gold set beside the repository, so not a doctest)::
+
+    from eval.gold import load_gold
+    gold = load_gold("../shared/eval/seeds_gold.jsonl")
+    gold[0].id, gold[0].type, gold[0].evidence[0].doc
 """
 
 from __future__ import annotations

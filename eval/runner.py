@@ -10,14 +10,16 @@ Subset evaluation: ``subset_configs`` run, in the same report as ``<name>@subset
 ``subset_distractors`` random others (``make_subset``); e.g. BM25 over all of a large corpus and
 hybrid, whose encoding is the slow part, over a few hundred documents.
 
-    >>> from pathlib import Path
-    >>> from eval.runner import run
-    >>> report = run(Path("../shared/eval/seeds_gold.jsonl"), Path("data/samples"),
-    ...              out=Path("var/eval/seeds"), configs=["hybrid-minmax", "naive"])   # doctest: +SKIP
-    >>> report["configs"]["hybrid-minmax"]["retrieval"]["mrr@10"]                       # doctest: +SKIP
-    >>> report = run(Path("../shared/eval/gov_dev.jsonl"), Path("../shared/corpus/gov"), configs=["bm25"],
-    ...              subset_configs=["hybrid-minmax"], subset_distractors=300)          # doctest: +SKIP
-    >>> report["configs"]["hybrid-minmax@subset"]["n_docs"]                             # doctest: +SKIP
+Usage (builds indexes, so not a doctest)::
+
+    from pathlib import Path
+    from eval.runner import run
+    report = run(Path("../shared/eval/seeds_gold.jsonl"), Path("data/samples"),
+                 out=Path("var/eval/seeds"), configs=["hybrid-minmax", "naive"])
+    report["configs"]["hybrid-minmax"]["retrieval"]["mrr@10"]
+    report = run(Path("../shared/eval/gov_dev.jsonl"), Path("../shared/corpus/gov"), configs=["bm25"],
+                 subset_configs=["hybrid-minmax"], subset_distractors=300)
+    report["configs"]["hybrid-minmax@subset"]["n_docs"]
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Build or update the index from folders of documents.
 
-    >>> from pathlib import Path
-    >>> from config import Config
-    >>> from index.build import build_index
-    >>> report = build_index([Path("data/samples")], Config())   # doctest: +SKIP
-    >>> report.n_docs, report.n_chunks                             # doctest: +SKIP
-    (5, 402)
+Usage (reads and writes an index folder, so not a doctest)::
+
+    from pathlib import Path
+    from config import Config
+    from index.build import build_index
+    report = build_index([Path("data/samples")], Config())
+    report.n_docs, report.n_chunks        # (5, 402)
 
 Re-ingesting a folder processes only new and changed files (unchanged documents are
 reused, their vectors come from the cache) and drops documents that disappeared from

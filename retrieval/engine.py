@@ -1,16 +1,17 @@
 """The question-answering facade used by the CLI, the app and the evaluation.
 
-    >>> from dataclasses import replace
+Usage (over a built index, so not a doctest)::
 
-from config import Config
-    >>> from retrieval.engine import PolicyQA
-    >>> qa = PolicyQA.open(Config())                                            # doctest: +SKIP
-    >>> a = qa.ask("which province targets 500亿 contract turnover")            # doctest: +SKIP
-    >>> a.answer, [c.hit.doc_name for c in a.citations]                        # doctest: +SKIP
+    from config import Config
+    from retrieval.engine import PolicyQA
+    qa = PolicyQA.open(Config())
+    a = qa.ask("which province targets 500亿 contract turnover")
+    a.answer, [c.hit.doc_name for c in a.citations]
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from config import Config
@@ -77,7 +78,11 @@ class PolicyQA:
             if a.abstained or not a.citations:
                 return compare.SideValue(side[0], None, "", 0.0, None)
             shown = a.answer.split(" (")[0]
-            return compare.SideValue(side[0], compare.value_of(shown, kind), shown, a.confidence, a.citations[0])
+            label = side[0]
+            if side[1] == "entity" and not re.search(r"[\u4e00-\u9fff]", label):
+                label = a.citations[0].hit.meta.title or a.citations[0].hit.doc_name  # "the Civil Procedure Law"
+            return compare.SideValue(label, compare.value_of(shown, kind, question), shown, a.confidence,
+                                     a.citations[0])
 
         ans = compare.compare_answer(question, ask_side, scorer.threshold_for(res.analysis.is_english))
         if ans is None:

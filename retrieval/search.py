@@ -1,10 +1,12 @@
 """Hybrid search: BM25 over analyzer tokens plus dense vectors, fused, filtered, boosted.
 
-    >>> from config import Config, RetrievalConfig
-    >>> from retrieval.search import Searcher
-    >>> s = Searcher.open(Config())                                   # doctest: +SKIP
-    >>> hits = s.search("高新技术企业 2025 目标", k=5)                 # doctest: +SKIP
-    >>> hits[0].doc_name, hits[0].chunk.section_path, hits[0].scores  # doctest: +SKIP
+Usage (over a built index, so not a doctest)::
+
+    from config import Config
+    from retrieval.search import Searcher
+    s = Searcher.open(Config())
+    hits = s.search("高新技术企业 2025 目标", k=5)
+    hits[0].doc_name, hits[0].chunk.section_path, hits[0].scores
 """
 
 from __future__ import annotations

@@ -26,7 +26,9 @@ _UP = re.compile(r"(?:更|较)(?:高|多|大|长|晚|严|重|快)|后(?:写入|�
                  r"stricter|older)\b", re.I)
 _DOWN = re.compile(r"(?:更|较)(?:低|少|小|短|早|宽|轻|慢)|先(?:写入|施行|通过)|\b(?:lower|smaller|fewer|less|shorter|earlier|"
                    r"younger)\b", re.I)
-_TIME = re.compile(r"早|晚|先|后|earlier|later|first", re.I)
+# A comparison in time (which came first), not in size: 更早, 先施行, earlier — not 收到商品后 or first-instance.
+_TIME = re.compile(r"(?:更|较)(?:早|晚)|早于|晚于|[先后](?:写入|施行|通过|实施|颁布|发布|出台|制定|生效)|\b(?:earlier|later)\b|"
+                   r"\bfirst\b(?!-)", re.I)
 
 
 @dataclass(frozen=True)
@@ -52,14 +54,57 @@ def direction(question: str) -> int:
 
 
 def sides_of(question: str) -> list[tuple[str, str, str]]:
-    """The two sides a comparison names: ``(label, kind, key)`` with kind ``year`` or ``region``."""
+    """The two sides a comparison names: ``(label, kind, key)`` with kind ``year``, ``region`` or ``entity``."""
     years = [p for p in qtype.question_periods(question) if p.isdigit()]
     if len(years) >= 2:
         return [(f"{y}年", "year", y) for y in years[:2]]
     places = _places(question)
     if len(places) >= 2:
         return [(name, "region", short) for name, short in places[:2]]
-    return []
+    return [(label, "entity", phrase) for label, phrase in entities(question)]
+
+
+_ZH_CONN = re.compile(r"和|与|同|跟|还是|或者|或")
+# Where a side that names a document ends: 食品安全法|规定的…, 行政复议法|申请行政复议的期限.
+_DOC_END = re.compile(r"(?:法|条例|规定|办法|决定|细则|规则|解释|宪法修正案)(?=规定|中|里|所|对|的|申请|直接|$)")
+_EN_SIDES = re.compile(r"[:,]\s*(?:the\s+|china's\s+)?(?P<a>[^,:;?]{2,60}?)\s+or\s+(?:the\s+|its\s+)?(?P<b>[^,:;?]{2,60}?)"
+                       r"\s*\?*\s*$", re.I)
+
+
+def entities(question: str) -> list[tuple[str, str]]:
+    """The two things a comparison weighs when they are neither years nor places (two laws, two terms), each as
+    ``(label, phrase)``: the name shown in the answer and the words of the question that name that side.
+
+        >>> [x for x, _ in entities("个人信息保护法和数据安全法，哪一部先施行？")]
+        ['个人信息保护法', '数据安全法']
+        >>> entities("行政诉讼法规定的期限和行政复议法申请复议的期限，哪个更长？")[1]
+        ('行政复议法', '行政复议法申请复议的期限')
+        >>> [x for x, _ in entities("Which was adopted earlier, the 户口登记条例 or the 国籍法?")]
+        ['户口登记条例', '国籍法']
+    """
+    q = fold(question)
+    m = _EN_SIDES.search(q)
+    if m:
+        return [(m.group(k).strip(), m.group(k).strip()) for k in ("a", "b")]
+    ask = re.search(r"哪", q)
+    if ask is None:
+        return []
+    clauses = [c for c in re.split(r"[，,；;：:]", q[:ask.start()]) if _ZH_CONN.search(c)]
+    if not clauses:
+        return []
+    clause = clauses[-1]
+    c = _ZH_CONN.search(clause)
+    a, b = clause[:c.start()], clause[c.end():]
+    b = re.split(r"相比|比较|两者|二者", b)[0]
+    out = []
+    for side in (a, b):
+        phrase = re.sub(r"^(?:按照|依照|根据|按)", "", side.strip("“”《》\"' "))
+        d = _DOC_END.search(phrase)
+        label = phrase[:d.end()] if d else phrase
+        if not 2 <= len(label) <= 30:
+            return []
+        out.append((label, phrase))
+    return out
 
 
 def _places(question: str) -> list[tuple[str, str]]:
@@ -97,11 +142,13 @@ def side_question(question: str, sides: list[tuple[str, str, str]], keep: int) -
     other = sides[1 - keep]
     forms = [other[0], other[2] + "年" if other[1] == "year" else "", other[2],
              qtype.english_region(other[2]) if other[1] == "region" else ""]
+    if other[1] == "entity":
+        forms = [other[2], other[0]]  # the whole phrase naming the other side, then its name
     for form in [f for f in forms if f]:
         f = re.escape(form)
-        new = re.sub(rf"{_CONN}\s*(?:the\s+)?{f}(?:'s)?", "", q, count=1)
+        new = re.sub(rf"{_CONN}\s*(?:the\s+|its\s+)?{f}(?:'s)?", "", q, count=1, flags=re.I)
         if new == q:
-            new = re.sub(rf"(?:the\s+)?{f}(?:的|'s)?\s*{_CONN}\s*", "", q, count=1)
+            new = re.sub(rf"(?:the\s+)?{f}(?:的|'s)?\s*{_CONN}\s*", "", q, count=1, flags=re.I)
         if new != q:
             q = new
             break
@@ -145,12 +192,33 @@ def compare_answer(question: str, ask_side: Callable[[str, tuple[str, str, str]]
                   citations=cites, method="extractive")
 
 
-def value_of(text: str, kind: str) -> float | None:
-    """A comparable number for an answer span: a quantity, or a date as YYYYMMDD."""
+_DAYS = {"年": 365.0, "周年": 365.0, "个月": 30.0, "月": 30.0, "周": 7.0, "星期": 7.0, "日": 1.0, "天": 1.0,
+         "个工作日": 7 / 5, "工作日": 7 / 5, "小时": 1 / 24, "分钟": 1 / 1440}  # five working days a week
+_LOW_END = re.compile(r"下限|最低|最少|至少|起点|\b(?:minimum|lowest|least|at least)\b", re.I)
+
+
+def value_of(text: str, kind: str, question: str = "") -> float | None:
+    """A comparable number for an answer span: a quantity, or a date as YYYYMMDD. A range (二百元以上二千元以下,
+    3%-5%) compares by its upper end, or its lower end when the question asks a minimum.
+
+        >>> value_of("二百元以上二千元以下", "number"), value_of("3%-5%", "number", "最低税率哪个更高？")
+        (2000.0, 3.0)
+        >>> value_of("六个月内", "number") > value_of("六十日", "number")
+        True
+    """
     if kind == "date":
         return date_value(text)
-    q = parse_quantity(text)
+    q = parse_quantity(re.sub(r"(?:以内|之内|内|以上|以下|左右)$", "", text.strip()))
     if q is not None:
-        return q.value
+        unit = re.sub(r"(?:以内|之内|内)$", "", q.unit)
+        return q.value * _DAYS.get(unit, 1.0)  # durations compare in days: 六个月 > 六十日
+    from retrieval.answer.number import find_quantities
+
+    ends = [parse_quantity(t) for a, b, t in find_quantities(fold(text)) if (a, b) != (0, len(text))]
+    vals = [e.value for e in ends if e is not None]
+    if len(vals) >= 2:
+        return min(vals) if _LOW_END.search(question) else max(vals)
+    if vals:
+        return vals[0]
     m = re.search(r"\d+(?:\.\d+)?", text)
     return float(m.group(0)) if m else None
