@@ -224,7 +224,7 @@ _EN_QTY = re.compile(
     rf"(?:\s*(?P<unit>%|(?:{_EN_UNIT_ALT})\b))?",
     re.IGNORECASE,
 )
-_CN_QTY = re.compile(r"^(?P<num>\d+(?:\.\d+)?)(?P<scale>万亿|亿|万|千|百)?(?P<unit>.*)$")
+_CN_QTY = re.compile(r"^(?P<num>\d+(?:\.\d+)?)(?P<scale>万亿|亿|万|千(?![克米瓦])|百)?(?P<unit>.*)$")
 _APPROX_PREFIX = re.compile(r"^(?:人民币|约|近|超过|超|逾|达到|达|共计|共|合计|累计|总计|rmb|cny|¥|￥)+", re.I)
 _APPROX_SUFFIX = re.compile(r"(?:左右|以上|以下|多|余)$")
 

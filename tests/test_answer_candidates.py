@@ -250,6 +250,27 @@ def test_sentence_without_the_questions_rarest_word_is_marked():
     assert feats["十二万吨"]["sent_subject_missing"] > feats["三万吨"]["sent_subject_missing"]
 
 
+@pytest.mark.parametrize("text, q, name", [
+    ("大会听取了市长张大明所作的政府工作报告。", "Which mayor delivered the report?", "张大明"),
+    ("县政府委托副县长王丽同志作了说明。", "谁作了说明？", "王丽"),
+    ("陈明等12位代表：", "which deputy led the group of deputies?", "陈明"),
+])
+def test_fact_proposer_reads_a_name_after_its_title(text, q, name):
+    from index.analyzer import Analyzer
+    from retrieval.answer.facts import FactProposer
+
+    an = Analyzer()
+    ctx = build_context(q, hits_of(text), tokenize=an.tokenize, normalize=an.normalize, segment=an.cut, words=an.words)
+    people = {c.text for c in FactProposer().propose(ctx) if c.features.get("ask_person_fit")}
+    assert name in people, people
+
+
+@pytest.mark.parametrize("text, want", [("空机重量小于0.25千克", "0.25千克"), ("时速40千米", "40千米"),
+                                        ("装机5千瓦", "5千瓦"), ("产值3千亿元", "3千亿元")])
+def test_kilo_units_are_units_not_thousands(text, want):
+    assert want in [t for _, _, t in find_quantities(text)]
+
+
 def test_figure_the_question_gives_in_arabic_is_not_proposed_in_chinese_numerals():
     text = "驾驶人二十四小时内累计驾驶时间不得超过八小时。"
     ctx = build_context("驾驶人24小时内最多能开几个小时？", hits_of(text), tokenize=tok, normalize=str)

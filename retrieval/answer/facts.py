@@ -24,6 +24,11 @@ _ASKS_DOC_NO = re.compile(r"文号|字号|发文号|document number|reference nu
 _ORG = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:委员会|人民政府|政府|办公室|部门|中心|局|厅|部|署|院|会|所|公署|机构|组织|法院|检察院|银行)")
 _QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,24})[”\"」』’》]")
 _PERSON = re.compile(r"([\u4e00-\u9fff]{2,3})(?=同志|总理|主席|委员长|副主任|主任|部长|省长|市长)")
+# A name after its title (国务院总理李克强所作的, 副主任李人俊同志, 刘庆峰等15位代表): up to the word that ends it.
+_TITLED = re.compile(r"(?:总理|主席|委员长|主任|部长|省长|市长|县长|区长|镇长|乡长|厅长|局长|处长|院长|校长|行长|会长|社长|"
+                     r"董事长|理事长|秘书长|书记|代表)"
+                     r"([\u4e00-\u9fff]{2,3}?)(?=同志|所作|所做|作了|作的|等|和|、|，|,|。|$)"
+                     r"|^([\u4e00-\u9fff]{2,3}?)(?=等\d+位|等[一二三四五六七八九十]+位)")
 _CUE_BEFORE = re.compile(r"(?:由|是|为|指|即|称|设立|实行|建立|授权|交由|部署在|报请|报|向|经)$")
 # An article label that opens a clause (第六条 …) is the law's numbering, never part of an answer.
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条\s*")
@@ -40,6 +45,9 @@ _ASKED_ORG_EN = re.compile(r"\b(?:which|what)\s+(?:[a-z\-]+\s+){0,2}(?:bod(?:y|i
                            r"bureaus?|organs?|offices?|courts?|committees?|institutions?|organi[sz]ations?|ministr(?:y|ies)|"
                            r"units?|entit(?:y|ies)|compan(?:y|ies)|banks?|governments?|administrations?)\b", re.I)
 _PERSON_NOUNS = ("人", "位", "总理", "领导", "同志", "官员")
+_ASKED_PERSON_EN = re.compile(r"\b(?:which|what)\s+(?:[a-z\-']+\s+){0,3}(?:premier|vice-premier|minister|vice-minister|"
+                              r"deputy|deputies|chairman|chairwoman|chairperson|president|leader|official|person|director|"
+                              r"governor|mayor|secretary|spokesperson)s?\b", re.I)
 
 
 def asked_kind(q: str) -> tuple[str, str]:
@@ -47,9 +55,11 @@ def asked_kind(q: str) -> tuple[str, str]:
 
         >>> asked_kind("由哪个部门负责？"), asked_kind("举行什么仪式？"), asked_kind("谁签署证书？")
         (('org', '部门'), ('noun', '仪式'), ('who', ''))
-        >>> asked_kind("which municipal department enforces the rules?")
-        ('org', '')
+        >>> asked_kind("which municipal department enforces the rules?"), asked_kind("delivered by which State Council premier?")
+        (('org', ''), ('person', ''))
     """
+    if _ASKED_PERSON_EN.search(q):
+        return "person", ""
     if _ASKED_ORG_EN.search(q):
         return "org", ""
     m = _ASKED.search(q)
@@ -94,6 +104,9 @@ def phrases(f: str, q: str) -> list[tuple[int, int, str]]:
         out.append((m.start(1), m.end(1), m.group(1)))
     for m in _PERSON.finditer(f):
         out.append((m.start(1), m.end(1), m.group(1)))
+    for m in _TITLED.finditer(f):
+        g = 1 if m.group(1) else 2
+        out.append((m.start(g), m.end(g), m.group(g)))
     for m in _DOC_NO.finditer(f):
         out.append((m.start(), m.end(), m.group(0)))
     seen: set[tuple[int, int]] = set()
@@ -157,7 +170,7 @@ class FactProposer:
                     "sent_q_share": rest_share,
                     "org": 1.0 if _ORG.fullmatch(t) else 0.0,
                     "quoted": 1.0 if a > 0 and f[a - 1] in "“\"「『‘《" else 0.0,
-                    "person": 1.0 if _PERSON.match(f[a:]) and b - a <= 3 else 0.0,
+                    "person": 1.0 if (_PERSON.match(f[a:]) and b - a <= 3) or _is_titled(f, a, b) else 0.0,
                     "cue_before": 1.0 if _CUE_BEFORE.search(f[max(0, a - 4):a]) else 0.0,
                     "verb_after": 1.0 if _VERB_AFTER.search(f[b:b + 4]) else 0.0,
                     "clause_start": 1.0 if a == 0 or f[a - 1] in "，,；;：:。" else 0.0,
@@ -170,7 +183,8 @@ class FactProposer:
                     # the candidate is the kind of thing asked for: a body for 哪个部门, a name for 谁, 仪式 for 什么仪式
                     "ask_org_fit": 1.0 if ask in ("org", "who") and _ORG_END.search(t) else 0.0,
                     "ask_org_miss": 1.0 if ask == "org" and not _ORG_END.search(t) else 0.0,
-                    "ask_person_fit": 1.0 if ask in ("person", "who") and _PERSON.match(f[a:]) and b - a <= 3 else 0.0,
+                    "ask_person_fit": 1.0 if ask in ("person", "who") and (
+                        (_PERSON.match(f[a:]) and b - a <= 3) or _is_titled(f, a, b)) else 0.0,
                     "ask_noun_fit": 1.0 if ask == "noun" and len(noun) == 2 and noun in t[-4:] else 0.0,
                     # the value of a label the question names: 配合单位：省粮储局 for "配合单位是哪个部门"
                     "label_fit": 1.0 if a >= 3 and f[a - 1] in ":：" and f[max(0, a - 5):a - 1][-2:] in q else 0.0,
@@ -202,3 +216,8 @@ def snap_bounds(a: int, b: int, bounds: frozenset[int], reach: int = 3) -> tuple
     lo = max((x for x in bounds if a - reach <= x <= a), default=a)
     hi = min((x for x in bounds if b <= x <= b + reach), default=b)
     return lo, hi
+
+
+def _is_titled(f: str, a: int, b: int) -> bool:
+    """``f[a:b]`` is a name that a title introduces (总理|李克强) or that opens a list of deputies (刘庆峰|等15位)."""
+    return any(m.start(m.lastindex) == a and m.end(m.lastindex) == b for m in _TITLED.finditer(f))
