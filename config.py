@@ -90,6 +90,8 @@ class RetrievalConfig:
     doc_boost: float = 1.2  # grid 0–5 on tests/data/gov/dev.jsonl: R@5 0.781 (0) → 0.836 (1.2), lower above 2
     doc_top: int = 3  # the best-matching documents whose passages join the BM25 candidates …
     doc_passages: int = 20  # … this many of them (0 = off)
+    # Those documents' passages score the query's title words as if they held them (Searcher._credit_titles).
+    title_credit: bool = True
     # answer confidence below this → "not found"; None = the threshold fitted with the answer scorer
     # (data/answer_scorer.json, chosen by scripts/train_answer_scorer.py for a stated false-abstention rate)
     abstain_threshold: float | None = None

@@ -30,15 +30,23 @@ _EN_STOP = set("the and for with from under into about which what when where how
 
 
 class DocMatcher:
-    def __init__(self, metas: Sequence[DocMeta], tokenize: Callable[[str], list[str]], year_weight: float = 0.5):
+    """``aliases`` (one string per document, may be empty): more words naming the document — the Chinese renderings
+    of an English-only title (``title_aliases``), matched like the title's own tokens."""
+
+    def __init__(self, metas: Sequence[DocMeta], tokenize: Callable[[str], list[str]], year_weight: float = 0.5,
+                 aliases: Sequence[str] | None = None):
         self.n = len(metas)
         self.year = np.array([m.year or 0 for m in metas], dtype=np.int32)
         self.year_weight = year_weight
         post: dict[str, list[int]] = defaultdict(list)
+        self.doc_tokens: list[frozenset[str]] = []
         for d, m in enumerate(metas):
             text = f"{m.title} {m.issuer}"
             toks = {t for t in tokenize(text) if t.strip()}
+            if aliases is not None and aliases[d]:
+                toks |= {t for t in tokenize(aliases[d]) if t.strip()}
             toks |= {w for w in _EN.findall(text.lower()) if w not in _EN_STOP}
+            self.doc_tokens.append(frozenset(toks))
             for t in toks:
                 post[t].append(d)
         self.post = {t: np.array(ds, dtype=np.int32) for t, ds in post.items()}
@@ -64,3 +72,16 @@ class DocMatcher:
         if years:
             out += self.year_weight * np.isin(self.year, np.array(list(years), dtype=np.int32))
         return out
+
+
+def title_aliases(title: str, body: str, translate: Callable[[str], list[str]]) -> str:
+    """The Chinese words an English-only title stands for: its words' Chinese candidates (``translate``) that the
+    document's own text uses — the body decides among a dictionary's senses (Working → 工作, not 作品). '' for a title
+    that has Chinese.
+
+        >>> title_aliases("Working Guide", "本指引规定工作要求。", lambda t: ["工作", "作品", "指引", "引导"])
+        '工作 指引'
+    """
+    if re.search(r"[\u4e00-\u9fff]", title) or not title.strip():
+        return ""
+    return " ".join(t for t in dict.fromkeys(translate(title)) if t and t in body)
