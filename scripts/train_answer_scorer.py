@@ -113,7 +113,13 @@ def fit_ranker(Z: np.ndarray, y: np.ndarray, qids: np.ndarray, l2: float = 1.0) 
     return res.x
 
 
-CALIB_FEATURES = ("logit", "margin", "share")
+def _calib_features() -> tuple[str, ...]:
+    from retrieval.answer.scorer import CALIB_EXTRA
+
+    return ("logit", "margin", "share", *CALIB_EXTRA)
+
+
+CALIB_FEATURES = _calib_features()
 
 
 def question_table(rows, qids, prob, rank):
@@ -128,7 +134,8 @@ def question_table(rows, qids, prob, rank):
         if not idx:
             continue
         order = sorted(idx, key=lambda i: -rank[i])
-        out[q] = (order[0], calib_inputs([float(rank[i]) for i in order], float(prob[order[0]])))
+        out[q] = (order[0], calib_inputs([float(rank[i]) for i in order], float(prob[order[0]]),
+                                         rows[order[0]]["features"]))
     return out
 
 

@@ -164,6 +164,11 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
         ctx.subject_idf = {w: v for w in own if (v := (term_idf(w) if term_idf else 1.0)) is not None}
         top = max(ctx.subject_idf.values(), default=1.0)
         ctx.subject_idf.update({w: top + 1.0 for w in own if w not in ctx.subject_idf})
+        for w in own:  # the words' two-character parts, for partial matches (subject.py)
+            for part in {w[:2], w[-2:]} if len(w) >= 3 else ():
+                v = term_idf(part) if term_idf else None
+                if v is not None and part not in ctx.subject_idf:
+                    ctx.subject_idf[part] = v
     if words is not None:  # needs real words: a stand-in tokenizer's bigrams say nothing about the subject
         ctx.absent_words = _absent(subject, hits, term_idf)
         n_words = len([w for w in dict.fromkeys(subject) if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)])

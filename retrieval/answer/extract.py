@@ -184,7 +184,7 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
         return legacy._abstain(question, ctx.qtype, hits, 0.0, ctx.sents[0].text), []
     ranked = _publication_first(ranked)
     best = ranked[0][0]
-    p = scorer.confidence([r for _, r in ranked], scorer.prob(best.features))
+    p = scorer.confidence([r for _, r in ranked], scorer.prob(best.features), best.features)
     scored = [(c, p if i == 0 else scorer.prob(c.features)) for i, (c, _) in enumerate(ranked)]
     if ctx.absent_share >= ABSENT_SHARE:
         # The question's subject appears nowhere in the corpus (most of its words never occur).

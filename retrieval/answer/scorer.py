@@ -51,12 +51,14 @@ class Scorer:
         """The ranker's score of a candidate (higher = more likely the answer among its question's candidates)."""
         return self._z(feats, self.rank_weights) if self.rank_weights else self.logit(feats)
 
-    def confidence(self, rank_scores: list[float], top_prob: float) -> float:
-        """P(the best-ranked candidate is right), from the ranker's scores (best first) and its own probability."""
+    def confidence(self, rank_scores: list[float], top_prob: float, feats: dict[str, float] | None = None) -> float:
+        """P(the best-ranked candidate is right), from the ranker's scores (best first), its own probability and
+        (``feats``, the best candidate's features) whether its sentence holds the question's subject."""
         if not self.calibrator:
             return top_prob
-        x = calib_inputs(rank_scores, top_prob)
-        return _sigmoid(self.calibrator.get("intercept", 0.0) + sum(w * x[k] for k, w in self.calibrator["weights"].items()))
+        x = calib_inputs(rank_scores, top_prob, feats)
+        return _sigmoid(self.calibrator.get("intercept", 0.0)
+                        + sum(w * x.get(k, 0.0) for k, w in self.calibrator["weights"].items()))
 
     def logit(self, feats: dict[str, float]) -> float:
         return self.intercept + self._z(feats, self.weights)
@@ -69,14 +71,21 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def calib_inputs(rank_scores: list[float], top_prob: float) -> dict[str, float]:
+# Question-level evidence beside the ranker's scores: whether the answer's sentence holds the question's subject.
+CALIB_EXTRA = ("sent_subject_missing", "sent_rarest_missing")
+
+
+def calib_inputs(rank_scores: list[float], top_prob: float, feats: dict[str, float] | None = None) -> dict[str, float]:
     """The calibrator's inputs: the best candidate's probability (as a logit), its ranker margin over the second,
-    and its softmax share among its question's candidates."""
+    its softmax share among its question's candidates, and ``CALIB_EXTRA`` of its features."""
     p = min(max(top_prob, 1e-6), 1 - 1e-6)
     s0 = rank_scores[0]
     margin = s0 - rank_scores[1] if len(rank_scores) > 1 else 5.0
     share = 1.0 / sum(math.exp(max(-50.0, s - s0)) for s in rank_scores)
-    return {"logit": math.log(p / (1 - p)), "margin": min(margin, 5.0), "share": share}
+    out = {"logit": math.log(p / (1 - p)), "margin": min(margin, 5.0), "share": share}
+    for k in CALIB_EXTRA:
+        out[k] = (feats or {}).get(k, 0.0)
+    return out
 
 
 @lru_cache(maxsize=4)
