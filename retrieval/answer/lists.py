@@ -30,22 +30,25 @@ def enumerations(text: str, q: str = "", bounds: frozenset[int] | None = None
 
 # Words that lead into an enumeration's first item (把我国建成具有A、B…, 包含A、B…) or follow its last one (…C为试点,
 # …C的社会主义强国, …C五类): grammar of the sentence, not of the items.
-_LEAD_IN = re.compile(r"^(?:的|为|是|有|把|将|对|在|以|由|从|向|和|及|与|即|：|:|包括|包含|含有|具有|分为|分成|划分为|"
+_LEAD_IN = re.compile(r"^(?:的|为|是|有|把|将|对|在|以|由|从|向|和|及|与|即|指|是指|系指|：|:|包括|包含|含有|具有|分为|分成|划分为|"
                       r"分别|分别为|分别是|主要|主要有|共有|共|设|设有|实行|列为|确定|遴选|选定|[一两二三四五六七八九十\d]+[个种类项批大])$")
-_TAIL = re.compile(r"^(?:的|为|等|作为|是|这|共|[一两二三四五六七八九十\d]+(?:个|种|类|项|大|方面|级|部分)\w*)$")
+# (Not 的: a last item may hold one — 吊销公安机关发放的许可证; an attributive list keeps its head, which scoring allows.)
+_TAIL = re.compile(r"^(?:为|等|作为|是|这|共|[一两二三四五六七八九十\d]+(?:个|种|类|项|大|方面|级|部分|省|市|区|县|家|所|条|批)\w*)$")
+_ASIDE = re.compile(r"[（(](?:以下简称|以下称|简称|下称)[^）)]*(?:[）)]|$)")
 
 
 def trim_items(items: list[str], q: str, words) -> list[str]:
     """Cut the question's wording and lead-in words off the first item, and the sentence's tail off the last, at word
     boundaries (``words``: the segmenter), never leaving an item much shorter than the shortest of the others.
 
-        >>> cut = lambda t: {"有效期分为五年": ["有效期", "分为", "五年"], "长期的": ["长期", "的"],
+        >>> cut = lambda t: {"有效期分为五年": ["有效期", "分为", "五年"], "长期为准": ["长期", "为", "准"],
         ...                  "具有现代农业": ["具有", "现代", "农业"]}.get(t, [t])
-        >>> trim_items(["有效期分为五年", "十年", "长期的"], "有效期分为哪几种", cut)
+        >>> trim_items(["有效期分为五年", "十年", "长期为准"], "有效期分为哪几种", cut)
         ['五年', '十年', '长期']
         >>> trim_items(["具有现代农业", "现代工业"], "具有哪四个现代", cut)
         ['现代农业', '现代工业']
     """
+    items = [_ASIDE.sub("", x) or x for x in items]  # 内蒙古自治区（以下简称四省区） → 内蒙古自治区
     if len(items) < 2:
         return items
     floor = max(1, min(len(x) for x in items[1:-1] or items[1:]) - 1)
