@@ -53,10 +53,13 @@ _WHICH_DOC = re.compile(rf"哪(?:一|个)?(?:份|篇|部|项|个)[^，,。？?]{
 _COMPARE_ZH = re.compile(r"哪[^，,。？?]{0,20}?(?:更|较)(?:高|低|多|少|大|小|长|短|早|晚|严|宽|重|轻|快|慢)|哪[^，,。？?]{0,12}?(?:先|后)(?:写入|施行|通过|实施|颁布)")
 _COMPARE_EN = re.compile(r"\b(?:which|did)\b[^?]*\b(?:higher|lower|larger|bigger|smaller|more|fewer|less|longer|shorter|earlier|"
                          r"later|greater|stricter|older|younger)\b", re.I)
-_REGION_ZH = re.compile(r"(哪|什么|何)(个|一个)?(省份|省|自治区|直辖市|地区|城市|市|地级市|特别行政区|自治县|自治州|县|区)"
+_REGION_ZH = re.compile(r"(哪|什么|何)(个|一个)?(省份|省|自治区|直辖市|地区|城市|市|地级市|特别行政区|经济特区|特区|自治县|自治州|县|区)"
                         r"(?![^，,。?？]{0,4}(分别|和))")
-_REGION_EN = re.compile(r"\bwhich (province|region|city|municipality|special administrative region|autonomous county|county|"
-                        r"district|provincial-level region)(?!s)|\bwhat (province|city)\b|\bin which provincial", re.I)
+# "which Shandong city's …", "which prefecture-level city in Henan": up to two words before the place noun
+_REGION_EN = re.compile(r"\bwhich (?:(?!two |three |four |five |six |\d)[\w\-]+ ){0,2}?(province|region|city|municipality|"
+                        r"special administrative region|special economic zone|autonomous county|county|district|"
+                        r"provincial-level region)(?![s\-])\b|"
+                        r"\bwhat (province|city)\b|\bin which provincial", re.I)
 _DATE_ZH = re.compile(r"哪(一)?(天|日)|几号|什么(时候|日期|时间)|何时|哪(一)?年(?!度)|日期|起止|年份|哪个月|几月")
 _DATE_EN = re.compile(r"\b(what|which) (date|day|year|month)\b|(?:^|[,;:(]\s*|\b(?:since|until|and|or) )when\b|\bon what date\b|\bdate\b|"
                       r"\bat what [\w\s-]{0,20}\btime\b|\bstart and end dates?\b", re.I)
