@@ -208,7 +208,8 @@ def _extractive(question, hits, tokenize, normalize, query_regions, threshold, m
 def mismatched(c: Candidate) -> bool:
     """A candidate that answers for another year, region or level than the question asks: never the answer.
 
-    The figure sits under another year than the one asked (``number_period_gov``: the year governing the clause,
+    The sentence holds none of the question's terms; the figure sits under another year than the one asked
+    (``number_period_gov``: the year governing the clause,
     or the plan period of the passage, is another; or another year governs it and neither the sentence nor the
     document names the year asked), the document is of another region than the one named, or of
     another year than the question gives its document (a title of 2022 for "the 2023 report"), or the figure counts
@@ -216,7 +217,10 @@ def mismatched(c: Candidate) -> bool:
     """
     f = c.features
     other_year = f.get("number_period_gov", 0.0) < 0 and not f.get("period_in_sent") and not f.get("doc_year_match")
-    return (f.get("number_period_gov", 0.0) <= -0.4 or other_year or f.get("region_other", 0.0) > 0
+    # A sentence that holds none of the question's terms (nor its context or title) answers nothing: none of the 854
+    # right candidates of the 523 training questions has coverage 0 (2026-12-02).
+    no_evidence = "cov" in f and f["cov"] <= 0.0
+    return (no_evidence or f.get("number_period_gov", 0.0) <= -0.4 or other_year or f.get("region_other", 0.0) > 0
             or f.get("number_level_bad", 0.0) > 0 or f.get("doc_year_named_other", 0.0) > 0)
 
 
