@@ -73,3 +73,23 @@ def _english_numbers(text: str) -> tuple[list[str], list[tuple[int, int]]]:
         out.append(english_number(value, frac, scale, unit))
         spans.append((m.start(), m.end()))
     return out, spans
+
+
+_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                     "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_WORDS.update({w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)})
+_WORD_NUM = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")(?:[\s\-]+(one|two|three|four|five|"
+                       r"six|seven|eight|nine))?\b", re.I)
+
+
+def word_numbers(text: str) -> list[str]:
+    """Figures an English text writes in words, as digits: "originally set for five years" → ['5'].
+
+        >>> word_numbers("set for five years, cut by twenty-one days")
+        ['5', '21']
+    """
+    out = []
+    for m in _WORD_NUM.finditer(text):
+        v = _WORDS[m.group(1).lower()] + (_WORDS[m.group(2).lower()] if m.group(2) else 0)
+        out.append(str(v))
+    return out

@@ -65,7 +65,7 @@ _DATE_EN = re.compile(r"\b(what|which) (date|day|year|month)\b|(?:^|[,;:(]\s*|\b
                       r"\bat what [\w\s-]{0,20}\btime\b|\bstart and end dates?\b", re.I)
 _NUMBER_ZH = re.compile(r"多少|多大|多长|多久|多远|多高|多深|多重|几(个|家|项|名|人|倍|成|批|所|次|座|种|年|天|日|米|小时|个月|岁|周岁|分钟|"
                         r"公里|层|级|分)|第几|排(名|第)|比重|占比|强度|增幅|增速|(百分)比|百分之几|千分之几")
-_NUMBER_EN = re.compile(r"\bhow (many|much|long|far|old)\b|\bwhat (multiple|share|percentage|proportion|amount|value|level|ratio|rank|"
+_NUMBER_EN = re.compile(r"\bhow (many|much|long|far|old)\b|\bwhat (?:[\w\-]+ ){0,2}?(multiple|share|percentage|proportion|amount|value|level|ratio|rank|"
                         r"fine|penalty|rate|fee|limit|age|range)|\b(maximum|minimum)\b|\brange of\b|"
                         r"\bwhat was the (value|amount|total|number)|\bwhat (is|was) the (number|total)", re.I)
 # "What was X's R&D expenditure …", "… target for X?": a metric noun asks for a figure even without "how many".
@@ -115,6 +115,9 @@ def classify(question: str) -> str:
         return "date"
     if _LIST_ZH.search(q) or _LIST_EN.search(q) or len(_GAPS.findall(q)) >= 2:
         return "list"
+    if re.search(r"\bhow (many|much)\b", q, re.I) and not re.search(r"\b(what|which|on what) (date|day|year|month)\b|"
+                                                                   r"^\s*when\b", q, re.I):
+        return "number"  # "how many days in advance … of the date of a session" counts days
     if _DATE_ZH.search(q) or _DATE_EN.search(q):
         # "多少年" / "how many years" ask for a count.
         if re.search(r"多少年|how many years", q, re.I):

@@ -151,7 +151,13 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
     sents.sort(key=lambda s: -s.score)
     sents = _distinct(sents, hits)
     qf = fold(question)
-    given = frozenset(n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", qf))
+    given = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", qf)}
+    if qtype.is_english(question):
+        from retrieval.numbers_en import word_numbers
+
+        # "originally set for five years": 5年 is stated, not asked ("one", "zero" are mostly pronouns: which one)
+        given |= {n for n in word_numbers(qf) if n not in ("0", "1")}
+    given = frozenset(given)
     top_bm25 = max((h.scores.get("bm25", 0.0) for h in hits[:n_ret]), default=0.0)
     ctx = Context(question, qt, qtype.is_english(question), hits, n_ret, sents, terms, regions, periods, given,
                   document_years(qf), want, top_bm25, qf, segment=segment, n_scored=n_scored)
