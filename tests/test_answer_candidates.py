@@ -103,6 +103,20 @@ def test_mismatch_rules():
     assert mismatched(Candidate("number", None, 0, 0, "", {"number_period_gov": -0.42}))
     assert mismatched(Candidate("region", None, 0, 0, "", {"region_other": 1.0}))
     assert not mismatched(Candidate("number", None, 0, 0, "", {"number_period_gov": 0.35}))
+    assert mismatched(Candidate("fact", None, 0, 0, "", {"cov": 0.0}))  # the sentence holds none of the question
+    assert not mismatched(Candidate("fact", None, 0, 0, "", {"cov": 0.05}))
+
+
+@pytest.mark.parametrize("text, q, off, ok", [
+    ("任期三天，每届五年。", "每届任期几年？", "三天", "五年"),
+    ("产量为1949年的一点五倍，达到三千亿斤。", "粮食产量是多少斤？", "一点五倍", "三千亿斤"),
+    ("应当在三个月内答复，逾期30天视为同意。", "几个月内答复？", "30天", "三个月内"),
+])
+def test_figure_in_another_unit_than_the_question_writes_is_never_the_answer(text, q, off, ok):
+    ctx = build_context(q, hits_of(text), tokenize=tok, normalize=str)
+    by_text = {c.text: c for c in candidates(ctx, None)}
+    assert by_text[off].features["number_unit_explicit_off"] == 1.0 and mismatched(by_text[off])
+    assert by_text[ok].features["number_unit_explicit_off"] == 0.0 and not mismatched(by_text[ok])
 
 
 def test_candidates_have_common_and_kind_features():

@@ -20,7 +20,7 @@ from retrieval.answer.base import Candidate, Context, proximity
 
 _CN = "零〇一二两三四五六七八九十百千"
 _UNIT = (
-    "个百分点|百分点|个工作日|工作日|个月|万元|亿元|美元|元|人次|万人|平方公里|平方米|立方米|公顷|公里|千米|厘米|毫米|米|"
+    "个百分点|百分点|个工作日|工作日|个月|个小时|万元|亿元|美元|元|人次|万人|平方公里|平方米|立方米|公顷|公里|千米|厘米|毫米|米|"
     "千瓦时|千瓦|毫升|千克|公斤|分贝|小时|分钟|周岁|家|项|个|名|位|人|件|台|套|所|座|种|篇|倍|%|‰|亩|吨|斤|户|次|批|天|日|周|岁|支|条|款|"
     "部|届|场|份|株|只|头|辆|张|分|级|类|年|月"
 )
@@ -104,6 +104,8 @@ class NumberProposer:
                     "unit_time": 1.0 if unit_cat == "time" else 0.0,
                     "bare": 1.0 if unit_cat == "bare" else 0.0,
                     "clf_match": 1.0 if classifier and raw.rstrip("左右以上下内之多余").endswith(classifier) else 0.0,
+                    # the question writes its unit (多少亿斤, 几年, 多少元) and this figure is in another
+                    "unit_explicit_off": 1.0 if classifier and _off_unit(raw, q.unit if q else "", cat, classifier) else 0.0,
                     "qualifier": 1.0 if re.search(r"(左右|以上|以下|以内|之内|多|余)$", t) else 0.0,
                     "is_range": 1.0 if re.search(r"以上.+以下|至|到|—|~|～", t[1:]) else 0.0,
                     "cn_numeral": 1.0 if re.match(rf"[{_CN}]", t) else 0.0,
@@ -210,6 +212,28 @@ def _zh_asked(q: str) -> str | None:
     return best[1] if best is not None else None
 
 
+_TIME_BASE = {"年": "y", "周年": "y", "月": "m", "个月": "m", "日": "d", "天": "d", "工作日": "d", "个工作日": "d",
+              "周": "w", "小时": "h", "个小时": "h", "分钟": "min", "岁": "age", "周岁": "age"}
+
+
+def _off_unit(raw: str, unit: str, cat: str, classifier: str) -> bool:
+    """A figure in another unit than the one the question writes: 一点五倍 for 多少斤, 三天 for 几年, 1 for 多少亿元.
+
+        >>> _off_unit("三天", "天", "time", "年"), _off_unit("五年", "年", "time", "年"), _off_unit("八千亿斤", "亿斤", "count", "斤")
+        (True, False, False)
+    """
+    stem = raw.rstrip("左右以上下内之多余 ")
+    if not unit:  # a figure the normaliser does not read (十五个工作日内): its unit as written
+        unit = re.sub(rf"^[\d.,{_CN}]+(?:万亿|亿|万)?", "", stem)
+    unit = re.sub(r"(?:左右|以上|以下|以内|之内|内|多|余)$", "", unit)
+    got = _cat(unit)
+    if cat == "time":
+        return got != "time" or _TIME_BASE.get(unit) != _TIME_BASE.get(classifier)
+    if cat in ("money", "percent", "ratio"):
+        return got != cat
+    return got not in ("count", "bare") or (got == "count" and not stem.endswith(classifier[-1]))
+
+
 def _cat(unit: str) -> str:
     if not unit:
         return "bare"
@@ -219,6 +243,6 @@ def _cat(unit: str) -> str:
         return "percent"
     if unit == "倍":
         return "ratio"
-    if unit in ("年", "月", "日", "天", "周", "小时", "分钟", "工作日", "个工作日", "个月", "岁", "周岁"):
+    if unit in ("年", "月", "日", "天", "周", "小时", "个小时", "分钟", "工作日", "个工作日", "个月", "岁", "周岁"):
         return "time"
     return "count"
