@@ -75,6 +75,7 @@ class Context:
     segment: Tokenize | None = None  # the segmenter's words of a text as written (span boundaries)
     n_scored: int = 0  # hits whose sentences the first version reads: the retrieved ones and their anchors
     subject: tuple[str, ...] = ()  # the question's Chinese content words (subject.py)
+    idf: Callable[[str], float | None] | None = field(default=None, repr=False)  # corpus IDF of a token
     subject_idf: dict = field(default_factory=dict, repr=False)
     _gaps: dict = field(default_factory=dict, repr=False)
 
@@ -163,6 +164,7 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
                   document_years(qf), want, top_bm25, qf, segment=segment, n_scored=n_scored)
     subject = [fold(w) for w in words(legacy._QWORDS.sub("，", qf))] if words else list(terms.weights)
     ctx.subject_missing, ctx.rarest_missing = _subject_missing(subject, hits, term_idf)
+    ctx.idf = term_idf
     if words is not None:
         own = content_words(subject if not ctx.english else list(terms.weights))
         own = tuple(w for w in own if not any(w in r or r in w for r in regions))  # places are scored as qualifiers
@@ -303,3 +305,23 @@ def kind_of(qt: str) -> str:
     """The candidate kind that answers a question type."""
     return {"number": "number", "date": "date", "which-region": "region", "list": "list", "fact": "fact",
             "which-doc": "doc", "compare": "compare"}.get(qt, "fact")
+
+
+def head_fit(ctx: Context, f: str, a: int) -> float:
+    """How much of the clause before position ``a`` of folded sentence ``f`` is the question's wording, by IDF: 1 for
+    钢产量|六千万吨 in "what steel output", less for 粮食产量达到|八千亿斤 (粮食 is not asked); 0.5 without words.
+
+        >>> ctx = build_context("钢产量是多少?", (), tokenize=lambda s: list(s), normalize=str, segment=lambda s: list(s))
+        >>> head_fit(ctx, "粮食产量八千亿斤，钢产量六千万吨", 12), head_fit(ctx, "粮食产量八千亿斤，钢产量六千万吨", 4)
+        (1.0, 0.5)
+    """
+    lo = max((i + 1 for i in range(a - 1, -1, -1) if f[i] in "，,。；;：:、（）()"), default=0)
+    head = f[lo:a]
+    if ctx.segment is None or not head:
+        return 0.5
+    words = [w for w in ctx.segment(head) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
+    if not words:
+        return 0.5
+    weight = {w: ((ctx.idf(w) if ctx.idf else None) or 1.0) for w in words}
+    total = sum(weight.values())
+    return round(sum(v for w, v in weight.items() if w in ctx.wording) / total, 3) if total else 0.5

@@ -16,7 +16,7 @@ import re
 from index.numbers import parse_quantity
 from retrieval import qtype
 from retrieval.answer import legacy
-from retrieval.answer.base import Candidate, Context, proximity
+from retrieval.answer.base import Candidate, Context, head_fit, proximity
 
 _CN = "零〇一二两三四五六七八九十百千"
 _UNIT = (
@@ -112,6 +112,7 @@ class NumberProposer:
                     "prox": proximity(ctx, s, a, b),
                     "prox_clause": legacy._proximity(a, b, term_pos, f),
                     "attach": legacy._attach_fit(f, a, b, ctx.terms, ctx.wording),
+                    "head_fit": head_fit(ctx, f, a),
                     "local": legacy._context_fit(f, a, b, ctx.wording),
                     "period_gov": legacy._governing_period_score(f, a, ctx.periods, h.chunk.text, s.start),
                     "level_bad": 1.0 if qual is None else 0.0,
