@@ -26,7 +26,7 @@ from typing import Protocol
 
 from retrieval import qtype
 from retrieval.answer import legacy
-from retrieval.answer.subject import WINDOW, content_words, subject_missing
+from retrieval.answer.subject import WINDOW, content_words, modifier_missing, subject_missing
 from retrieval.sentences import fold
 from retrieval.types import Hit
 
@@ -282,6 +282,7 @@ def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
         text = h.chunk.text
         window = fold(text[max(0, s.start - WINDOW):s.end] + " " + h.meta.title + " " + " ".join(h.chunk.section))
         f["sent_subject_missing"], f["sent_rarest_missing"] = subject_missing(ctx.subject, ctx.subject_idf, window)
+        f["sent_modifier_missing"] = modifier_missing(ctx.subject, ctx.subject_idf, window)
     # Year / period the question asks vs the document: the year of a report or law, its title, its text.
     if ctx.periods:
         title = fold(h.meta.title)

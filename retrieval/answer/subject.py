@@ -47,3 +47,25 @@ def subject_missing(words: Sequence[str], idf: dict[str, float], window: str) ->
     miss = sum(idf.get(w, 1.0) * (1.0 - _found(w, window, idf)) for w in words)
     rarest = max(words, key=lambda w: idf.get(w, 1.0))
     return round(miss / total, 3), 1.0 if _found(rarest, window, idf) < 1.0 else 0.0
+
+
+def modifier_missing(words: Sequence[str], idf: dict[str, float], window: str) -> float:
+    """The largest IDF share of a question word missing from ``window`` while the word after it — the head it
+    modifies — is there: 棉花 of 棉花|产量 beside 粮食产量, 调查 of 城镇调查|失业率 beside 城镇登记失业率, 国防 of
+    国防预算 beside 一般公共预算. A sentence about the head with another modifier answers about another thing.
+    Four-character words are read as two halves.
+
+        >>> modifier_missing(["棉花", "产量"], {"棉花": 6.0, "产量": 3.0}, "粮食产量达到八千亿斤")
+        0.667
+        >>> modifier_missing(["国防预算"], {}, "一般公共预算支出规模"), modifier_missing(["粮食", "产量"], {}, "粮食产量")
+        (0.5, 0.0)
+    """
+    seq: list[str] = []
+    for w in words:
+        seq.extend([w[:2], w[2:]] if len(w) == 4 else [w])
+    total = sum(idf.get(w, 1.0) for w in seq) or 1.0
+    worst = 0.0
+    for m, head in zip(seq, seq[1:], strict=False):
+        if m not in window and head in window:
+            worst = max(worst, idf.get(m, 1.0) / total)
+    return round(worst, 3)
