@@ -61,9 +61,36 @@ def english_number(value: str, frac: str = "", scale: str = "", unit: str = "") 
     return _fmt(d) + zh_unit
 
 
-def _english_numbers(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+_MONTHS = ("january february march april may june july august september october november december").split()
+_MONTH = r"(" + "|".join(m.capitalize() for m in _MONTHS) + r"|" + "|".join(m[:3].capitalize() for m in _MONTHS) + r")\.?"
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+({YEAR}))?|"
+                        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+({YEAR}))?")
+
+
+def _month_days(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """English month-day dates as documents write them: "September 5" → 9月5日, "5 May 2020" → 2020年5月5日."""
     out, spans = [], []
+    for m in _MONTH_DAY.finditer(text):
+        month, day, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+        mi = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(month.lower().rstrip(".")[:3]))
+        d = int(day)
+        if not 1 <= d <= 31:
+            continue
+        out.append(f"{year}年{mi}月{d}日" if year else f"{mi}月{d}日")
+        spans.append((m.start(), m.end()))
+    return out, spans
+
+
+def _english_numbers(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Figures of an English text in the forms Chinese documents write, with their spans.
+
+        >>> _english_numbers("designated September 5 every year, since 1 May 2020")
+        (['9月5日', '2020年5月1日'], [(11, 22), (41, 51)])
+    """
+    out, spans = _month_days(text)
     for m in _NUM_EN.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue  # the day of a date
         value, frac, scale, unit = m.group(1), m.group(2) or "", m.group(3) or "", m.group(4) or ""
         tail = text[m.end(1) + len(frac) : m.end(1) + len(frac) + 2].lower()
         if tail in ("st", "nd", "rd", "th") and not (scale or unit):

@@ -277,3 +277,13 @@ def test_possessive_words_count_as_covered(q, word):
 def test_how_long_is_grammar_not_a_search_term(q):
     spans = [e.span.lower() for e in analyze_query(q).expansions]
     assert not any(s in ("long", "far", "often") for s in spans), spans
+
+
+@pytest.mark.parametrize("q, form", [("Which city marks September 5 every year as its day?", "9月5日"),
+                                     ("What happened on 1 May 2020 in the province?", "2020年5月1日"),
+                                     ("What was set on Oct. 12th, 2019?", "2019年10月12日")])
+def test_english_dates_become_the_documents_form(q, form):
+    from retrieval.query import analyze_query
+
+    qa = analyze_query(q, expand=False)
+    assert form in qa.numbers, qa.numbers
