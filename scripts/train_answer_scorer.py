@@ -113,6 +113,26 @@ def fit_ranker(Z: np.ndarray, y: np.ndarray, qids: np.ndarray, l2: float = 1.0) 
     return res.x
 
 
+BLENDS = (0.0, 0.25, 0.5, 1.0, 2.0)
+
+
+def _top_correct(rows, qids, rank) -> float:
+    """Share of the questions with a right candidate whose best-ranked (not mismatched) candidate is right."""
+    from retrieval.answer.base import Candidate
+    from retrieval.answer.extract import mismatched
+
+    best: dict[str, tuple[float, int]] = {}
+    has: set[str] = set()
+    for i, r in enumerate(rows):
+        if r["label"]:
+            has.add(r["qid"])
+        if mismatched(Candidate("", None, 0, 0, "", r["features"])):
+            continue
+        if r["qid"] not in best or rank[i] > best[r["qid"]][0]:
+            best[r["qid"]] = (float(rank[i]), r["label"])
+    return sum(best[q][1] for q in has if q in best) / max(1, len(has))
+
+
 def _calib_features() -> tuple[str, ...]:
     from retrieval.answer.scorer import CALIB_EXTRA
 
@@ -159,6 +179,13 @@ def fit(rows: list[dict], questions: list[dict], max_fa: float, folds: int = 5, 
         oof_r[te] = Z[te] @ fit_ranker(Z[tr], y[tr], qids[tr], l2=1.0 / C)
     model = LogisticRegression(C=C, max_iter=2000).fit(Z, y)
     rank_w = fit_ranker(Z, y, qids, l2=1.0 / C)
+    # The ranking score: the conditional logit plus ``blend`` × the candidate model's logit — the two models see the
+    # candidates differently (within a question / across all), and their sum ranks better out of fold than either.
+    oof_logit = np.log(np.clip(oof_p, 1e-6, 1 - 1e-6) / np.clip(1 - oof_p, 1e-6, 1))
+    tops = {b: _top_correct(rows, qids, oof_r + b * oof_logit) for b in BLENDS}
+    print("rank blend, out-of-fold top-correct:", {b: round(v, 4) for b, v in tops.items()})
+    blend = max(BLENDS, key=lambda b: (tops[b], -b))
+    oof_r = oof_r + blend * oof_logit
 
     # Calibrator: P(the ranker's best candidate is right) from its out-of-fold inputs; unanswerable questions are 0.
     table_q = question_table(rows, qids, oof_p, oof_r)
@@ -203,6 +230,7 @@ def fit(rows: list[dict], questions: list[dict], max_fa: float, folds: int = 5, 
         "weights": {n: round(w, 6) for n, w in coef.items()},
         "intercept": round(float(model.intercept_[0]), 6),
         "rank_weights": {n: round(w, 6) for n, w in rcoef.items()},
+        "rank_blend": blend,
         "calibrator": {"weights": dict(zip(CALIB_FEATURES, [round(float(x), 6) for x in cal.coef_[0]], strict=True)),
                        "intercept": round(float(cal.intercept_[0]), 6)},
         "threshold": round(thr, 4),
@@ -293,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     a.out.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     m = model["meta"]
     print(f"{m['questions']} questions, {m['candidates']} candidates ({m['positives']} positive) → {a.out}")
-    print("out of fold:", m["oof"], "ECE", m["oof_calibration"]["ece"], "threshold", model["threshold"])
+    print("out of fold:", m["oof"], "ECE", m["oof_calibration"]["ece"], "threshold", model["threshold"],
+          "rank blend", model["rank_blend"])
     print("top ranking features:", m["top_rank_features"])
     return 0
 

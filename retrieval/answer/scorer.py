@@ -33,6 +33,7 @@ class Scorer:
     calibrator: dict = field(default_factory=dict)  # {"weights": {logit, margin, share}, "intercept"}
     min_coverage_en: float = 0.0  # min_coverage for English and mixed questions (their terms are translations)
     threshold_en: float | None = None  # the threshold for English and mixed questions (None: ``threshold``)
+    rank_blend: float = 0.0  # ranking score = ranker + rank_blend × the candidate model's logit (fitted)
 
     def threshold_for(self, english: bool) -> float:
         """The abstention threshold for a question in English (or mixed) or in Chinese."""
@@ -49,7 +50,10 @@ class Scorer:
 
     def rank_score(self, feats: dict[str, float]) -> float:
         """The ranker's score of a candidate (higher = more likely the answer among its question's candidates)."""
-        return self._z(feats, self.rank_weights) if self.rank_weights else self.logit(feats)
+        if not self.rank_weights:
+            return self.logit(feats)
+        z = self._z(feats, self.rank_weights)
+        return z + self.rank_blend * self.logit(feats) if self.rank_blend else z
 
     def confidence(self, rank_scores: list[float], top_prob: float, feats: dict[str, float] | None = None) -> float:
         """P(the best-ranked candidate is right), from the ranker's scores (best first), its own probability and
@@ -99,4 +103,4 @@ def load_scorer(path: str | None = None) -> Scorer:
     return Scorer(d["weights"], d.get("intercept", 0.0), d.get("threshold", 0.5), d.get("min_coverage", 0.0),
                   d.get("means", {}), d.get("scales", {}), d.get("meta", {}), d.get("rank_weights", {}),
                   d.get("calibrator", {}), d.get("min_coverage_en", d.get("min_coverage", 0.0)),
-                  d.get("threshold_en"))
+                  d.get("threshold_en"), d.get("rank_blend", 0.0))
