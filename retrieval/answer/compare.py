@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.numbers import parse_quantity
 from retrieval import qtype
@@ -152,6 +152,9 @@ def side_question(question: str, sides: list[tuple[str, str, str]], keep: int) -
         if new != q:
             q = new
             break
+    else:
+        if other[1] == "year":  # "the 七五 plan draft (1986 report)": the other year wherever it stands
+            q = re.sub(rf"(?<!\d){other[2]}(?!\d)年?", "", q, count=1)
     m = _ASK.search(q)
     if m:  # 哪一年的赤字率更高 → 赤字率是多少
         inner = re.sub(r"^哪(?:一|个)?(?:年|地|省|市|城市|份|部|条|个|一方|方)?(?:的)?", "", m.group(0))
@@ -162,11 +165,22 @@ def side_question(question: str, sides: list[tuple[str, str, str]], keep: int) -
 
 
 def date_value(text: str) -> float | None:
+    """A date as YYYYMMDD for comparing; a month-day without a year (八月八日, 11月) as MMDD.
+
+        >>> date_value("2021年9月1日"), date_value("八月八日"), date_value("每年11月")
+        (20210901, 808, 1100)
+    """
     m = re.search(r"((?:19|20)\d\d)\D+?(\d{1,2})\D+?(\d{1,2})", text) or re.search(r"((?:19|20)\d\d)", text)
-    if not m:
-        return None
-    parts = [int(x) for x in m.groups()] + [0, 0]
-    return parts[0] * 10_000 + parts[1] * 100 + parts[2]
+    if m:
+        parts = [int(x) for x in m.groups()] + [0, 0]
+        return parts[0] * 10_000 + parts[1] * 100 + parts[2]
+    md = re.search(r"([\d一二三四五六七八九十]{1,3})月(?:([\d一二三四五六七八九十]{1,3})日)?", text)
+    if md:
+        month = qtype.cn_int(md.group(1)) if not md.group(1).isdigit() else int(md.group(1))
+        day = (qtype.cn_int(md.group(2)) if not md.group(2).isdigit() else int(md.group(2))) if md.group(2) else 0
+        if month and 1 <= month <= 12:
+            return month * 100 + (day or 0)
+    return None
 
 
 def compare_answer(question: str, ask_side: Callable[[str, tuple[str, str, str]], SideValue], threshold: float
@@ -178,7 +192,12 @@ def compare_answer(question: str, ask_side: Callable[[str, tuple[str, str, str]]
     if len(sides) != 2 or d == 0:
         return None
     vals = [ask_side(side_question(question, sides, i), sides[i]) for i in range(2)]
-    if any(v.value is None for v in vals) or vals[0].value == vals[1].value:
+    if any(v.value is None for v in vals):
+        return None
+    if _TIME.search(question) and (vals[0].value >= 10_000) != (vals[1].value >= 10_000):
+        # a date with its year against a month-day: compare the time of year (八月八日 vs 2010年11月25日)
+        vals = [replace(v, value=v.value % 10_000) for v in vals]
+    if vals[0].value == vals[1].value:
         return None
     win, lose = sorted(vals, key=lambda v: -v.value * d)
     conf = sum(v.confidence for v in vals) / 2  # both sides must hold; their mean is the estimate
