@@ -32,6 +32,8 @@ def enumerations(text: str, q: str = "", bounds: frozenset[int] | None = None
 # …C的社会主义强国, …C五类): grammar of the sentence, not of the items.
 _LEAD_IN = re.compile(r"^(?:的|为|是|有|把|将|对|在|以|由|从|向|和|及|与|即|指|是指|系指|：|:|包括|包含|含有|具有|分为|分成|划分为|"
                       r"分别|分别为|分别是|主要|主要有|共有|共|设|设有|实行|列为|确定|遴选|选定|[一两二三四五六七八九十\d]+[个种类项批大])$")
+# Function words that lead in only at the start or right after another lead-in (和 inside 广东省和澳门… joins words).
+_WEAK_LEAD = re.compile(r"^(?:的|和|及|与|在|以|由|从|向|对|有|共)$")
 # (Not 的: a last item may hold one — 吊销公安机关发放的许可证; an attributive list keeps its head, which scoring allows.)
 _TAIL = re.compile(r"^(?:为|等|作为|是|这|共|[一两二三四五六七八九十\d]+(?:个|种|类|项|大|方面|级|部分|省|市|区|县|家|所|条|批)\w*)$")
 _ASIDE = re.compile(r"[（(](?:以下简称|以下称|简称|下称)[^）)]*(?:[）)]|$)")
@@ -60,8 +62,10 @@ def trim_items(items: list[str], q: str, words) -> list[str]:
         pos += len(w)
         if len(first) - pos < floor:
             break
-        # after a lead-in word anywhere (把全市建成具有|A), after the question's words only right after a cut
-        if _LEAD_IN.match(f) or (len(f) >= 2 and f in q and cut == pos - len(w)):
+        # after a lead-in verb anywhere (把全市建成具有|A); after a function word or the question's words only right
+        # after a cut
+        contiguous = cut == pos - len(w)
+        if (_LEAD_IN.match(f) and (contiguous or not _WEAK_LEAD.match(f))) or (len(f) >= 2 and f in q and contiguous):
             cut = pos
     items = [first[cut:], *items[1:]]
     last = items[-1]
