@@ -46,7 +46,7 @@ _EN_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ei
 _DOC_NOUN_ZH = "文件|文档|通知|报告|讲话|政策|法律|法规|规章|条例|规定|办法|决议|司法解释|规则|规范|细则|意见|方案|决定|规划|修正案|法"
 _DOC_NOUN_EN = ("documents?|file|report|notice|policy|law|regulations?|rules|resolution|guidelines?|measures|provisions|"
                 "plan|interpretation|amendment|decision|opinions")
-_WHICH_DOC = re.compile(rf"哪(?:一|个)?(?:份|篇|部|项|个)[^，,。？?]{{0,8}}?(?:{_DOC_NOUN_ZH})|哪一?年的[^，,。？?]{{0,10}}(?:报告|修正案|决议)"
+_WHICH_DOC = re.compile(rf"哪一?(?:份|篇|部)[^，,。？?]{{0,16}}?(?:{_DOC_NOUN_ZH})|哪(?:一|个)?(?:项|个)[^，,。？?]{{0,8}}?(?:{_DOC_NOUN_ZH})|哪一?年的[^，,。？?]{{0,10}}(?:报告|修正案|决议)"
                         rf"|\bwhich (?!province|region|city|cities|municipalit|county|district|special administrative)(?:year's )?"
                         rf"(?:\S+ ){{0,5}}?(?:{_DOC_NOUN_EN})\b(?! (?:of|on) which)", re.I)
 # "哪一年的报告定得更高", "which report set the larger …", "A和B，哪个城市的更长": a comparison of two sides.
@@ -72,7 +72,7 @@ _NUMBER_EN = re.compile(r"\bhow (many|much|long|far|old)\b|\bwhat (?:[\w\-]+ ){0
 _METRIC_EN = re.compile(r"\b(expenditure|spending|investment|turnover|budget|revenue|output|funding|income|intensity|"
                         r"growth rate|value added|headcount)s?\b", re.I)
 _TARGET_EN = re.compile(r"\btargets? (for|of)\b", re.I)
-_LIST_ZH = re.compile(r"哪(几|些|两|三|四|五|六|七|八|九|十|\d)|分别(是|为|管|指)|包括(哪|什么)|有哪|哪[^?？]{0,6}大|哪[“\"「]|"
+_LIST_ZH = re.compile(r"哪(几|些|两|三|四|五|六|七|八|九|十|\d)|分别(是|为|管|指)|包括(哪|什么)|有哪|哪[几两三四五六七八九十]{1,2}(?:个)?大|哪[“\"「]|"
                       r"[一二三四五六七八九十\d]+(项|个|大|种|类)[^，,。?？]{0,10}(是什么|有哪些|是哪些)")
 # "list" only as the request ("list the …"), not the noun ("made the recommendation list").
 _LIST_EN = re.compile(r"\bwhich (two|three|four|five|six|seven)\b|\bwhat are (the )?\b|\bname (the|which)\b|"

@@ -180,11 +180,15 @@ def fit(rows: list[dict], questions: list[dict], max_fa: float, folds: int = 5, 
     model = LogisticRegression(C=C, max_iter=2000).fit(Z, y)
     rank_w = fit_ranker(Z, y, qids, l2=1.0 / C)
     # The ranking score: the conditional logit plus ``blend`` × the candidate model's logit — the two models see the
-    # candidates differently (within a question / across all), and their sum ranks better out of fold than either.
+    # candidates differently (within a question / across all); the blend is chosen out of fold.
     oof_logit = np.log(np.clip(oof_p, 1e-6, 1 - 1e-6) / np.clip(1 - oof_p, 1e-6, 1))
     tops = {b: _top_correct(rows, qids, oof_r + b * oof_logit) for b in BLENDS}
     print("rank blend, out-of-fold top-correct:", {b: round(v, 4) for b, v in tops.items()})
-    blend = max(BLENDS, key=lambda b: (tops[b], -b))
+    # the one-standard-error rule: the smallest blend within one standard error of the best (ties to the simpler)
+    n_q = max(1, len({r["qid"] for r in rows if r["label"]}))
+    best = max(tops.values())
+    se = (best * (1 - best) / n_q) ** 0.5
+    blend = min(b for b in BLENDS if tops[b] >= best - se)
     oof_r = oof_r + blend * oof_logit
 
     # Calibrator: P(the ranker's best candidate is right) from its out-of-fold inputs; unanswerable questions are 0.
