@@ -2,7 +2,7 @@
 
 Builds a BM25-only index (``--encoder none``, about a minute) and runs the default answer step over
 ../shared/eval/gov_dev.jsonl through the evaluation runner. Measured 2026-12-02 (issue 14, third pass): R@5 0.91,
-answer accuracy 0.72, false abstention 0.125, unanswerable abstained 0.69 (11 of 16), ECE 0.09. The floors are
+answer accuracy 0.72, false abstention 0.125, unanswerable abstained 0.69 (11 of 16), ECE 0.09–0.14. The floors are
 regression guards with a margin of about ten points (two questions for the 16 unanswerable ones), wide enough for
 real improvements to trade off between figures — not pins under today's scores.
 """
