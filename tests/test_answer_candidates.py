@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import replace
 
@@ -28,6 +29,20 @@ def hits_of(*texts: str, meta: DocMeta | None = None) -> tuple[Hit, ...]:
     meta = meta or DocMeta(title="某市条例", region="浙江", city="湖州", year=2021)
     return tuple(Hit(Chunk(f"d{i}", 0, 0, len(t), t), f"d{i}.txt", meta, 1.0 / (i + 1), {"bm25": 10.0 / (i + 1)})
                  for i, t in enumerate(texts))
+
+
+@functools.lru_cache(maxsize=1)
+def _analyzer():
+    from index.analyzer import Analyzer
+
+    return Analyzer()
+
+
+def real_context(q: str, *texts: str, **kw):
+    """The answer context of ``q`` over ``texts`` with the project analyzer (its words and word boundaries)."""
+    an = _analyzer()
+    return build_context(q, hits_of(*texts), tokenize=an.tokenize, normalize=an.normalize, segment=an.cut,
+                         words=an.words, **kw)
 
 
 @pytest.mark.parametrize("text, want", [
@@ -200,10 +215,7 @@ def test_sentences_are_distinct_across_overlapping_passages():
 ])
 def test_list_items_are_not_split_inside_words(text, q, item):
     """和/与 split items only where they are words of their own (not inside 参与, 共和国)."""
-    from index.analyzer import Analyzer
-
-    an = Analyzer()
-    ctx = build_context(q, hits_of(text), tokenize=an.tokenize, normalize=an.normalize, segment=an.cut, words=an.words)
+    ctx = real_context(q, text)
     lists = [c.text.split("、") for c in ListProposer().propose(ctx)]
     assert any(item in items for items in lists), lists
     assert not any(x in ("社会参", "中华人民共") for items in lists for x in items), lists
@@ -222,10 +234,7 @@ def test_list_items_are_not_split_inside_words(text, q, item):
 ])
 def test_list_items_trimmed_to_the_enumeration(text, q, want):
     """First and last items cut to what the sentence enumerates; 及 inside an item (before a 、) does not split it."""
-    from index.analyzer import Analyzer
-
-    an = Analyzer()
-    ctx = build_context(q, hits_of(text), tokenize=an.tokenize, normalize=an.normalize, segment=an.cut, words=an.words)
+    ctx = real_context(q, text)
     texts = [c.text for c in ListProposer().propose(ctx)]
     assert want in texts, texts
 
@@ -238,24 +247,17 @@ def test_list_items_trimmed_to_the_enumeration(text, q, want):
 ])
 def test_fact_candidate_fills_the_question_gap(text, q, want):
     """The phrase where the question has its question word, between the words around it, is proposed and marked."""
-    from index.analyzer import Analyzer
     from retrieval.answer.facts import FactProposer
 
-    an = Analyzer()
-    ctx = build_context(q, hits_of(text), tokenize=an.tokenize, normalize=an.normalize, segment=an.cut, words=an.words)
+    ctx = real_context(q, text)
     marked = {c.text for c in FactProposer().propose(ctx) if c.features.get("gap_exact")}
     assert want in marked, marked
 
 
 def test_sentence_without_the_questions_rarest_word_is_marked():
     """A figure in a sentence that lacks what the question counts (大豆) carries the missing-subject features."""
-    from index.analyzer import Analyzer
-
-    an = Analyzer()
-    hits = hits_of("全县小麦产量达到十二万吨。", "全县大豆产量达到三万吨。")
     idf = {"大豆": 6.0, "小麦": 6.0, "全县": 2.0, "产量": 2.0, "达到": 1.0}
-    ctx = build_context("全县大豆产量达到多少？", hits, tokenize=an.tokenize, normalize=an.normalize, segment=an.cut,
-                        words=an.words, term_idf=idf.get)
+    ctx = real_context("全县大豆产量达到多少？", "全县小麦产量达到十二万吨。", "全县大豆产量达到三万吨。", term_idf=idf.get)
     assert "大豆" in ctx.subject
     from retrieval.answer.base import common_features
 
@@ -270,11 +272,9 @@ def test_sentence_without_the_questions_rarest_word_is_marked():
     ("陈明等12位代表：", "which deputy led the group of deputies?", "陈明"),
 ])
 def test_fact_proposer_reads_a_name_after_its_title(text, q, name):
-    from index.analyzer import Analyzer
     from retrieval.answer.facts import FactProposer
 
-    an = Analyzer()
-    ctx = build_context(q, hits_of(text), tokenize=an.tokenize, normalize=an.normalize, segment=an.cut, words=an.words)
+    ctx = real_context(q, text)
     people = {c.text for c in FactProposer().propose(ctx) if c.features.get("ask_person_fit")}
     assert name in people, people
 
