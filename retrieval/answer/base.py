@@ -26,6 +26,7 @@ from typing import Protocol
 
 from retrieval import qtype
 from retrieval.answer import legacy
+from retrieval.answer.gap import gaps
 from retrieval.answer.subject import WINDOW, content_words, modifier_missing, subject_missing
 from retrieval.sentences import fold
 from retrieval.types import Hit
@@ -78,15 +79,27 @@ class Context:
     idf: Callable[[str], float | None] | None = field(default=None, repr=False)  # corpus IDF of a token
     subject_idf: dict = field(default_factory=dict, repr=False)
     _gaps: dict = field(default_factory=dict, repr=False)
+    _subject_fit: dict = field(default_factory=dict, repr=False)
 
     def gaps(self, s: Sentence) -> list:
         """Spans of ``s`` in the question's gap (``gap.py``; Chinese questions), computed once per sentence."""
         key = (s.hit, s.start)
         if key not in self._gaps:
-            from retrieval.answer.gap import gaps
-
             self._gaps[key] = [] if self.english else gaps(s.folded, self.question_folded, self.segment)
         return self._gaps[key]
+
+    def subject_fit(self, s: Sentence) -> dict[str, float]:
+        """Whether the question's subject is in the reading window of ``s`` (``subject.py``): the sentence, the text
+        just before it, its document's title and section — computed once per sentence, read by every candidate."""
+        key = (s.hit, s.start)
+        if key not in self._subject_fit:
+            h = self.hits[s.hit]
+            window = fold(h.chunk.text[max(0, s.start - WINDOW):s.end] + " " + h.meta.title + " "
+                          + " ".join(h.chunk.section))
+            missing, rarest = subject_missing(self.subject, self.subject_idf, window)
+            self._subject_fit[key] = {"sent_subject_missing": missing, "sent_rarest_missing": rarest,
+                                      "sent_modifier_missing": modifier_missing(self.subject, self.subject_idf, window)}
+        return self._subject_fit[key]
 
     def boundaries(self, f: str) -> frozenset[int]:
         """Word boundaries of a (folded) sentence: where spans may start and end; every position without a segmenter."""
@@ -161,11 +174,13 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
     given = frozenset(given)
     top_bm25 = max((h.scores.get("bm25", 0.0) for h in hits[:n_ret]), default=0.0)
     ctx = Context(question, qt, qtype.is_english(question), hits, n_ret, sents, terms, regions, periods, given,
-                  document_years(qf), want, top_bm25, qf, segment=segment, n_scored=n_scored)
+                  document_years(qf), want, top_bm25, qf, segment=segment, n_scored=n_scored, idf=term_idf)
     subject = [fold(w) for w in words(legacy._QWORDS.sub("，", qf))] if words else list(terms.weights)
     ctx.subject_missing, ctx.rarest_missing = _subject_missing(subject, hits, term_idf)
-    ctx.idf = term_idf
-    if words is not None:
+    if words is not None:  # needs real words: a stand-in tokenizer's bigrams say nothing about the subject
+        ctx.absent_words = _absent(subject, hits, term_idf)
+        n_words = len([w for w in dict.fromkeys(subject) if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)])
+        ctx.absent_share = len(ctx.absent_words) / n_words if n_words else 0.0
         own = content_words(subject if not ctx.english else list(terms.weights))
         own = tuple(w for w in own if not any(w in r or r in w for r in regions))  # places are scored as qualifiers
         ctx.subject = own
@@ -177,10 +192,6 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
                 v = term_idf(part) if term_idf else None
                 if v is not None and part not in ctx.subject_idf:
                     ctx.subject_idf[part] = v
-    if words is not None:  # needs real words: a stand-in tokenizer's bigrams say nothing about the subject
-        ctx.absent_words = _absent(subject, hits, term_idf)
-        n_words = len([w for w in dict.fromkeys(subject) if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)])
-        ctx.absent_share = len(ctx.absent_words) / n_words if n_words else 0.0
     return ctx
 
 
@@ -276,13 +287,8 @@ def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
         "absent_words": float(len(ctx.absent_words)),
         "absent_share": ctx.absent_share,
     }
-    if ctx.subject:
-        # The question's rarest words in the sentence's reading window (the text before it, the title): a figure in a
-        # sentence without 棉花 is not the 棉花产量 asked.
-        text = h.chunk.text
-        window = fold(text[max(0, s.start - WINDOW):s.end] + " " + h.meta.title + " " + " ".join(h.chunk.section))
-        f["sent_subject_missing"], f["sent_rarest_missing"] = subject_missing(ctx.subject, ctx.subject_idf, window)
-        f["sent_modifier_missing"] = modifier_missing(ctx.subject, ctx.subject_idf, window)
+    if ctx.subject:  # a figure in a sentence without 棉花 is not the 棉花产量 asked
+        f.update(ctx.subject_fit(s))
     # Year / period the question asks vs the document: the year of a report or law, its title, its text.
     if ctx.periods:
         title = fold(h.meta.title)

@@ -132,8 +132,7 @@ def snap(f: str, a: int, b: int, bounds: frozenset[int], reach: int = 3) -> tupl
         >>> f[slice(*snap(f, 1, 9, frozenset({0, 2, 4, 6, 10, 12, 14})))]
         '市数据资源主管部门'
     """
-    lo = max((x for x in bounds if a - reach <= x <= a), default=a)
-    hi = min((x for x in bounds if b <= x <= b + reach), default=b)
+    lo, hi = snap_bounds(a, b, bounds, reach)
     if lo < a and all(c in _LEAD for c in f[lo:a]):
         lo = a  # widening would only add a function word (jieba joins 由市)
     if hi - lo >= 3 and f[lo] in _LEAD and lo + 1 in bounds:

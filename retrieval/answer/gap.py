@@ -42,7 +42,6 @@ class Gap:
     text: str
     left: int
     right: bool
-    noun: bool  # the asked noun closes the span
 
 
 def contexts(q: str) -> tuple[str, str, bool] | None:
@@ -89,12 +88,12 @@ def gaps(f: str, q: str, segment=None) -> list[Gap]:
     out: list[Gap] = []
     starts = _left_anchor(f, left) if len(left) >= 2 else []
     for a, k in starts:
-        b, noun, found = _right_end(f, a, right, noun_len)
+        b, found = _right_end(f, a, right, noun_len)
         if not found:
             stop = _CLAUSE.search(f, a)
             b = stop.start() if stop else len(f)
         if 2 <= b - a <= _MAX:
-            out.append(Gap(a, b, f[a:b], k, found, noun))
+            out.append(Gap(a, b, f[a:b], k, found))
     if not starts and len(right) >= 2:
         for skip in range(0, min(3, len(right) - 1) + 1):
             r = right[skip:skip + 2]
@@ -102,26 +101,23 @@ def gaps(f: str, q: str, segment=None) -> list[Gap]:
                 break
             hits = [m.start() for m in re.finditer(re.escape(r), f)]
             for b in hits:
-                noun = skip > 0 and f[b - skip:b] == right[:skip]
                 lo = max((x.end() for x in _CLAUSE.finditer(f, 0, b)), default=0)
                 while lo < b - 2 and f[lo] in _LEAD:
                     lo += 1  # 由|市人民政府批准: the preposition belongs to the clause, not the answer
-                end = b
-                text = f[lo:end]
-                cut = _MODAL_TAIL.search(text)
-                if cut:
-                    end -= len(cut.group(0))
+                cut = _MODAL_TAIL.search(f[lo:b])
+                end = b - len(cut.group(0)) if cut else b
                 if 2 <= end - lo <= _MAX:
-                    out.append(Gap(lo, end, f[lo:end], 0, True, noun))
+                    out.append(Gap(lo, end, f[lo:end], 0, True))
             if hits:
                 break
     return out
 
 
-def _right_end(f: str, a: int, right: str, noun_len: int = 0) -> tuple[int, bool, bool]:
-    """Where the gap opened at ``a`` ends: before the right context's first two characters (skipping up to three
-    characters of asked noun). The asked noun (its first ``noun_len`` characters) is kept in the span when the
-    sentence writes it there: 通过【网络视频方式】出席 for 通过什么方式出席."""
+def _right_end(f: str, a: int, right: str, noun_len: int = 0) -> tuple[int, bool]:
+    """Where the gap opened at ``a`` ends, and whether the right context was found: before the right context's first
+    two characters, skipping up to three characters of asked noun (which then stay in the span). A right context that
+    starts with the asked noun (its first ``noun_len`` characters) keeps it in the span when the sentence writes it
+    there: 通过【网络视频方式】出席 for 通过什么方式出席."""
     stop = _CLAUSE.search(f, a)
     limit = min(stop.start() if stop else len(f), a + _MAX + 3)
     for skip in range(0, min(3, max(0, len(right) - 2)) + 1):
@@ -131,10 +127,8 @@ def _right_end(f: str, a: int, right: str, noun_len: int = 0) -> tuple[int, bool
         i = f.find(r, a + 1, limit + 2)
         if i <= a:
             continue
-        if skip and f[i - skip:i] == right[:skip]:
-            return i, True, True
         n = noun_len
         if not skip and n and len(right) >= n + 2 and f[i + n:i + n + 2] == right[n:n + 2]:
-            return i + n, True, True  # the right context starts with the asked noun: keep it
-        return i, False, True
-    return limit, False, False
+            return i + n, True  # the right context starts with the asked noun: keep it
+        return i, True
+    return limit, False
