@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--corpus", type=Path, default=Path("../shared/corpus/gov"))
-    ap.add_argument("--against", nargs="*", type=Path, default=[])
+    ap.add_argument("--against", nargs="*", type=Path, default=[], action="extend")
     a = ap.parse_args(argv)
     bad = sum(check(f, a.corpus, a.against) for f in a.files)
     return 1 if bad else 0

@@ -3,7 +3,8 @@
     python scripts/split_questions.py tests/data/gov/own_*.jsonl --dev tests/data/gov/dev.jsonl \
         --lockbox tests/data/gov/lockbox.jsonl
 
-A question goes to the lockbox when the hash of its first evidence document (of its id, when unanswerable)
+A question goes to the lockbox when the hash of its first evidence document (when unanswerable, of the document
+named by its ``near`` field, else of its id)
 falls in the lockbox quarter, so that no document has questions on both sides. The lockbox is never used to
 train or tune: it is scored only when an issue is done.
 """
@@ -18,7 +19,9 @@ from pathlib import Path
 
 def in_lockbox(q: dict, share: int = 4) -> bool:
     ev = q.get("evidence") or []
-    key = ev[0]["doc"] if ev else "id:" + q["id"]
+    # an unanswerable question drafted beside a document ("near": the document it could be mistaken for) goes
+    # with that document's questions
+    key = ev[0]["doc"] if ev else (q["near"] if q.get("near") else "id:" + q["id"])
     return int(hashlib.md5(key.encode("utf-8")).hexdigest(), 16) % share == 0
 
 
