@@ -264,7 +264,17 @@ def summarise(table, thr_of) -> dict:
     return {"accuracy": round(acc, 4), "false_abstention": round(fa, 4),
             "unanswerable_abstained": round(float(sum(p < thr_of(lang) for p, _o, _a, lang, *_ in unans))
                                             / max(1, len(unans)), 4),
-            "answerable_top_correct": round(sum(ok for _p, ok, *_ in answerable) / max(1, len(answerable)), 4)}
+            "answerable_top_correct": round(sum(ok for _p, ok, *_ in answerable) / max(1, len(answerable)), 4),
+            # threshold-free: how well the confidence orders right answers above unanswerable questions (0.5 = not)
+            "auc_right_vs_unanswerable": _auc([p for p, ok, ans, *_ in table if ans and ok], [p for p, *_ in unans])}
+
+
+def _auc(pos: list[float], neg: list[float]) -> float:
+    """P(a random ``pos`` score > a random ``neg`` one), ties counting half."""
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return round(wins / (len(pos) * len(neg)), 4)
 
 
 def choose_threshold(table, max_fa: float) -> tuple[float, dict]:
@@ -283,7 +293,17 @@ def choose_threshold(table, max_fa: float) -> tuple[float, dict]:
     thr, acc, fa = best or (0.02, 0.0, 0.0)
     return thr, {"accuracy": round(acc, 4), "false_abstention": round(fa, 4),
                  "unanswerable_abstained": round(float(sum(p < thr for p, *_ in unans)) / max(1, len(unans)), 4),
-                 "answerable_top_correct": round(sum(ok for _p, ok, *_ in answerable) / max(1, len(answerable)), 4)}
+                 "answerable_top_correct": round(sum(ok for _p, ok, *_ in answerable) / max(1, len(answerable)), 4),
+            # threshold-free: how well the confidence orders right answers above unanswerable questions (0.5 = not)
+            "auc_right_vs_unanswerable": _auc([p for p, ok, ans, *_ in table if ans and ok], [p for p, *_ in unans])}
+
+
+def _auc(pos: list[float], neg: list[float]) -> float:
+    """P(a random ``pos`` score > a random ``neg`` one), ties counting half."""
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return round(wins / (len(pos) * len(neg)), 4)
 
 
 def calibration(pairs: list[tuple[float, int]], bins: int = 10) -> dict:

@@ -26,8 +26,15 @@ from typing import Protocol
 
 from retrieval import qtype
 from retrieval.answer import legacy
-from retrieval.answer.gap import gaps
-from retrieval.answer.subject import WINDOW, content_words, modifier_missing, subject_missing
+from retrieval.answer.gap import contexts, gaps
+from retrieval.answer.subject import (
+    WINDOW,
+    content_words,
+    groups_missing,
+    modifier_missing,
+    subject_missing,
+    subject_words,
+)
 from retrieval.sentences import fold
 from retrieval.types import Hit
 
@@ -78,6 +85,9 @@ class Context:
     subject: tuple[str, ...] = ()  # the question's Chinese content words (subject.py)
     idf: Callable[[str], float | None] | None = field(default=None, repr=False)  # corpus IDF of a token
     subject_idf: dict = field(default_factory=dict, repr=False)
+    # An English question's subject: per English word, its Chinese alternatives (one found is enough)
+    subject_groups: tuple[tuple[str, ...], ...] = ()
+    asked: tuple[str, ...] = ()  # the subject words of the question's own clause, around its question word
     _gaps: dict = field(default_factory=dict, repr=False)
     _subject_fit: dict = field(default_factory=dict, repr=False)
 
@@ -96,9 +106,14 @@ class Context:
             h = self.hits[s.hit]
             window = fold(h.chunk.text[max(0, s.start - WINDOW):s.end] + " " + h.meta.title + " "
                           + " ".join(h.chunk.section))
-            missing, rarest = subject_missing(self.subject, self.subject_idf, window)
-            self._subject_fit[key] = {"sent_subject_missing": missing, "sent_rarest_missing": rarest,
-                                      "sent_modifier_missing": modifier_missing(self.subject, self.subject_idf, window)}
+            if self.subject_groups:
+                missing, rarest = groups_missing(self.subject_groups, self.subject_idf, window)
+                self._subject_fit[key] = {"sent_subject_missing": missing, "sent_rarest_missing": rarest}
+            else:
+                missing, rarest = subject_missing(self.subject, self.subject_idf, window)
+                self._subject_fit[key] = {"sent_subject_missing": missing, "sent_rarest_missing": rarest,
+                                          "sent_modifier_missing": modifier_missing(self.subject, self.subject_idf,
+                                                                                    window)}
         return self._subject_fit[key]
 
     def boundaries(self, f: str) -> frozenset[int]:
@@ -181,9 +196,15 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
         ctx.absent_words = _absent(subject, hits, term_idf)
         n_words = len([w for w in dict.fromkeys(subject) if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)])
         ctx.absent_share = len(ctx.absent_words) / n_words if n_words else 0.0
-        own = content_words(subject if not ctx.english else list(terms.weights))
+        own = content_words(list(terms.weights)) if ctx.english else subject_words(qf, subject)
         own = tuple(w for w in own if not any(w in r or r in w for r in regions))  # places are scored as qualifiers
         ctx.subject = own
+        if ctx.english and analysis is not None and analysis.expansions:
+            groups = [content_words(e.terms) for e in analysis.expansions]
+            groups += [(w,) for w in content_words(subject)]  # the Chinese words a mixed question writes
+            groups = [tuple(w for w in g if not any(w in r or r in w for r in regions)) for g in groups]
+            ctx.subject_groups = tuple(g for g in groups if g)
+            own = tuple(dict.fromkeys(w for g in ctx.subject_groups for w in g))
         ctx.subject_idf = {w: v for w in own if (v := (term_idf(w) if term_idf else 1.0)) is not None}
         top = max(ctx.subject_idf.values(), default=1.0)
         ctx.subject_idf.update({w: top + 1.0 for w in own if w not in ctx.subject_idf})
@@ -192,6 +213,9 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
                 v = term_idf(part) if term_idf else None
                 if v is not None and part not in ctx.subject_idf:
                     ctx.subject_idf[part] = v
+        around = contexts(qf) if not ctx.english else None
+        if around is not None:
+            ctx.asked = tuple(w for w in ctx.subject if w in around[0] or w in around[1])
     return ctx
 
 
@@ -234,7 +258,7 @@ def _subject_missing(terms: Sequence[str], hits, term_idf) -> tuple[float, float
     rarest = max(cands, key=lambda t: idf[t])
     return sum(idf[t] for t in missing) / total, 1.0 if rarest in missing else 0.0
 
-_DOC_YEAR = re.compile(r"((?:19|20)\d\d)年?(?:的|度)?(?:国务院|全国人大|中华人民共和国)?(?:政府工作报告|工作报告|报告|决议|宪法修正案|宪法)"
+_DOC_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?(?:的|度)?\s*(?:国务院|全国人大|中华人民共和国)?(?:政府工作报告|工作报告|报告|决议|宪法修正案|宪法)"
                        r"|\b((?:19|20)\d\d)(?:'s)? (?:government work report|work report|report|npc resolution|resolution)",
                        re.I)
 
@@ -244,6 +268,8 @@ def document_years(q: str) -> tuple[str, ...]:
 
         >>> document_years("2023年政府工作报告安排了多少？"), document_years("what did the 2008 report say about 2009")
         (('2023',), ('2008',))
+        >>> document_years("what ceiling did the 1995 政府工作报告 set")
+        ('1995',)
     """
     return tuple(dict.fromkeys(m.group(1) or m.group(2) for m in _DOC_YEAR.finditer(q)))
 
@@ -263,6 +289,22 @@ def proximity(ctx: Context, s: Sentence, a: int, b: int) -> float:
             continue  # the term overlaps the span itself
         best = max(best, math.exp(-d / 15.0) * min(1.0, w))
     return best
+
+
+_SEP = re.compile(r"[，,。；;：:]")
+
+
+def clause_fit(ctx: Context, f: str, a: int, b: int, title: str = "") -> dict[str, float]:
+    """Whether the clause of the span ``[a, b)`` of folded sentence ``f``, with the clause before it, says what the
+    question's own clause asks about (``ctx.asked``): the IDF share of those words it lacks, and the largest share
+    of one modifier missing beside its head (粮食产量达到八千亿斤 for 棉花产量达到多少)."""
+    cuts = [m.start() for m in _SEP.finditer(f, 0, max(0, a))]
+    lo = cuts[-2] + 1 if len(cuts) >= 2 else 0
+    nxt = _SEP.search(f, b)
+    clause = f[lo:nxt.start() if nxt else len(f)]
+    missing, _ = subject_missing(ctx.asked, ctx.subject_idf, clause + " " + title)
+    return {"clause_subject_missing": missing,
+            "clause_modifier_missing": modifier_missing(ctx.asked, ctx.subject_idf, clause)}
 
 
 def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
@@ -289,6 +331,8 @@ def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
     }
     if ctx.subject:  # a figure in a sentence without 棉花 is not the 棉花产量 asked
         f.update(ctx.subject_fit(s))
+    if ctx.asked:  # the span's own clause (and the one before it) about another thing: 主动审查…2个月内 for 专项审查
+        f.update(clause_fit(ctx, s.folded, c.start - s.start, c.end - s.start, fold(h.meta.title)))
     # Year / period the question asks vs the document: the year of a report or law, its title, its text.
     if ctx.periods:
         title = fold(h.meta.title)

@@ -20,7 +20,7 @@ from retrieval.answer.date import DateProposer
 from retrieval.answer.docs import DocProposer
 from retrieval.answer.facts import FactProposer, snap
 from retrieval.answer.lists import ListProposer, trim_items
-from retrieval.answer.number import NumberProposer
+from retrieval.answer.number import NumberProposer, unit_off
 from retrieval.answer.region import RegionProposer
 from retrieval.answer.scorer import Scorer, load_scorer
 from retrieval.sentences import fold
@@ -71,8 +71,10 @@ def candidates(ctx: Context, legacy_answer: Answer | None) -> list[Candidate]:
             leg_text = sent.text[sa:sb]
         elif want == "list" and ctx.segment is not None and "、" in leg_text:
             leg_text = "、".join(trim_items(leg_text.split("、"), ctx.wording, ctx.segment))
-        cands.append(Candidate(want, sent, a, b, leg_text, {"legacy": 1.0, "legacy_conf": legacy_answer.confidence},
-                               legacy_answer.english))
+        leg_feats = {"legacy": 1.0, "legacy_conf": legacy_answer.confidence}
+        if want == "number" and unit_off(ctx.question_folded, fold(leg_text)):
+            leg_feats["unit_explicit_off"] = 1.0  # 80 项 for 聘期是几年: the check the number proposer makes
+        cands.append(Candidate(want, sent, a, b, leg_text, leg_feats, legacy_answer.english))
     votes = Counter(_norm(c.text) for c in cands)
     n_sent = max(1, len({(c.sent.hit, c.sent.start) for c in cands}))
     leg_norm = _norm(leg_text) if leg_text else ""
@@ -222,8 +224,8 @@ def mismatched(c: Candidate) -> bool:
     # right candidates of the 523 training questions has coverage 0 (2026-12-02).
     no_evidence = "cov" in f and f["cov"] <= 0.0
     # A figure in another unit than the one the question writes (三天 for 几年, 一点五倍 for 多少斤): 0 of the 853 right
-    # candidates, 229 wrong ones (2026-12-02).
-    return (no_evidence or f.get("number_unit_explicit_off", 0.0) > 0 or f.get("number_period_gov", 0.0) <= -0.4 or other_year or f.get("region_other", 0.0) > 0
+    # candidates, 229 wrong ones (2026-12-02); a duration for a count or sum, or the reverse (number.py).
+    return (no_evidence or f.get("number_unit_explicit_off", 0.0) > 0 or f.get("number_unit_kind_off", 0.0) > 0 or f.get("number_period_gov", 0.0) <= -0.4 or other_year or f.get("region_other", 0.0) > 0
             or f.get("number_level_bad", 0.0) > 0 or f.get("doc_year_named_other", 0.0) > 0)
 
 

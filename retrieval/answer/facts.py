@@ -205,6 +205,8 @@ def _gap_features(a: int, b: int, gap_list: list[Gap], bounds: frozenset[int]) -
             out["gap_left"] = max(out["gap_left"], g.left / 8.0)
         if b in (g.end, gb) and g.right:
             out["gap_right"] = 1.0
+            # how much of the question's wording after the gap follows the span (为主导产业 vs 为主|题)
+            out["gap_right_len"] = max(out.get("gap_right_len", 0.0), min(g.right, 8) / 8.0)
         inter = max(0, min(b, g.end) - max(a, g.start))
         out["gap_overlap"] = max(out["gap_overlap"], inter / max(b - a, g.end - g.start))
     return out

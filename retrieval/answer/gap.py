@@ -35,13 +35,14 @@ _LEAD = "由经向对在将把按以从被"
 @dataclass(frozen=True)
 class Gap:
     """A span ``[start, end)`` of a (folded) sentence in the question's gap: ``left`` characters of the left context
-    end right before it, ``right`` whether the right context starts right after it (or after the asked noun)."""
+    end right before it, ``right`` of the right context start right after it (or after the asked noun); 0 = not
+    found (以水稻【为主导产业】 matches five of 为主导产业, 以黑土地现代农业【为主】题 two)."""
 
     start: int
     end: int
     text: str
     left: int
-    right: bool
+    right: int
 
 
 def contexts(q: str) -> tuple[str, str, bool] | None:
@@ -93,7 +94,7 @@ def gaps(f: str, q: str, segment=None) -> list[Gap]:
             stop = _CLAUSE.search(f, a)
             b = stop.start() if stop else len(f)
         if 2 <= b - a <= _MAX:
-            out.append(Gap(a, b, f[a:b], k, found))
+            out.append(Gap(a, b, f[a:b], k, found))  # found: characters of the right context matched
     if not starts and len(right) >= 2:
         for skip in range(0, min(3, len(right) - 1) + 1):
             r = right[skip:skip + 2]
@@ -107,17 +108,26 @@ def gaps(f: str, q: str, segment=None) -> list[Gap]:
                 cut = _MODAL_TAIL.search(f[lo:b])
                 end = b - len(cut.group(0)) if cut else b
                 if 2 <= end - lo <= _MAX:
-                    out.append(Gap(lo, end, f[lo:end], 0, True))
+                    out.append(Gap(lo, end, f[lo:end], 0, _common(f[b:], right[skip:])))
             if hits:
                 break
     return out
 
 
-def _right_end(f: str, a: int, right: str, noun_len: int = 0) -> tuple[int, bool]:
+def _common(x: str, y: str) -> int:
+    """Length of the common prefix of ``x`` and ``y``."""
+    n = 0
+    while n < min(len(x), len(y)) and x[n] == y[n]:
+        n += 1
+    return n
+
+
+def _right_end(f: str, a: int, right: str, noun_len: int = 0) -> tuple[int, int]:
     """Where the gap opened at ``a`` ends, and whether the right context was found: before the right context's first
     two characters, skipping up to three characters of asked noun (which then stay in the span). A right context that
     starts with the asked noun (its first ``noun_len`` characters) keeps it in the span when the sentence writes it
-    there: 通过【网络视频方式】出席 for 通过什么方式出席."""
+    there: 通过【网络视频方式】出席 for 通过什么方式出席. The second value: how many characters of the right context
+    the sentence writes there (0: not found)."""
     stop = _CLAUSE.search(f, a)
     limit = min(stop.start() if stop else len(f), a + _MAX + 3)
     for skip in range(0, min(3, max(0, len(right) - 2)) + 1):
@@ -129,6 +139,6 @@ def _right_end(f: str, a: int, right: str, noun_len: int = 0) -> tuple[int, bool
             continue
         n = noun_len
         if not skip and n and len(right) >= n + 2 and f[i + n:i + n + 2] == right[n:n + 2]:
-            return i + n, True  # the right context starts with the asked noun: keep it
-        return i, True
-    return limit, False
+            return i + n, _common(f[i + n:], right[n:])  # the right context starts with the asked noun: keep it
+        return i, _common(f[i:], right[skip:])
+    return limit, 0

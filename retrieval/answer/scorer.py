@@ -76,7 +76,7 @@ def _sigmoid(z: float) -> float:
 
 
 # Question-level evidence beside the ranker's scores: whether the answer's sentence holds the question's subject.
-CALIB_EXTRA = ("sent_subject_missing", "sent_rarest_missing")
+CALIB_EXTRA = ("sent_subject_missing", "sent_rarest_missing", "clause_subject_missing", "clause_modifier_missing")
 
 
 def calib_inputs(rank_scores: list[float], top_prob: float, feats: dict[str, float] | None = None) -> dict[str, float]:

@@ -20,6 +20,29 @@ from collections.abc import Sequence
 WINDOW = 120  # characters of the passage before the sentence that belong to its reading (a clause or two)
 
 
+_NOUNISH = re.compile(r"^(?:n|vn|an|l|j|i|eng)")  # nouns (and verbal/adjectival nouns, idioms, abbreviations)
+_ASKING = re.compile(r"^(?:多长|多久|多高|多大|多远|多重|多快|多少|百分之几|几)")
+
+
+def subject_words(question: str, words: Sequence[str]) -> tuple[str, ...]:
+    """The words of a (folded, simplified) Chinese question that say what it asks about: its nouns. Verbs and
+    adverbs that frame the question (提到, 回顾, 修订, 当年, 一般), question-word compounds (多长时间) and
+    two-character strings the segmenter made up across a word boundary (天向 of 多少天|向, none of them in its
+    dictionary) are left out; a sentence that lacks them may still answer.
+
+        >>> subject_words("报告回顾五年成就时，授予了多少人博士学位", ["报告", "回顾", "五年", "成就", "时", "授予", "多少", "博士学位"])
+        ('报告', '成就', '博士学位')
+    """
+    import jieba  # noqa: PLC0415 - the tagger loads its model on first use
+    import jieba.posseg as posseg  # noqa: PLC0415
+
+    jieba.setLogLevel(60)
+    frame = {p.word for p in posseg.lcut(question) if not _NOUNISH.match(p.flag)}
+    known = jieba.dt.FREQ
+    return tuple(w for w in content_words(words)
+                 if w not in frame and not _ASKING.match(w) and not (len(w) == 2 and not known.get(w)))
+
+
 def content_words(words: Sequence[str]) -> tuple[str, ...]:
     """The Chinese words of two or more characters, each once."""
     return tuple(dict.fromkeys(w for w in words if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)))
@@ -47,6 +70,27 @@ def subject_missing(words: Sequence[str], idf: dict[str, float], window: str) ->
     miss = sum(idf.get(w, 1.0) * (1.0 - _found(w, window, idf)) for w in words)
     rarest = max(words, key=lambda w: idf.get(w, 1.0))
     return round(miss / total, 3), 1.0 if _found(rarest, window, idf) < 1.0 else 0.0
+
+
+def groups_missing(groups: Sequence[Sequence[str]], idf: dict[str, float], window: str) -> tuple[float, float]:
+    """:func:`subject_missing` for an English question: each of its words is a group of Chinese alternatives (the
+    dictionary's senses); a group is found when any alternative is, and weighs what its commonest alternative does
+    (the sense the corpus writes most).
+
+        >>> groups_missing([("国防", "防务"), ("预算",)], {"国防": 4.0, "防务": 8.0, "预算": 2.0}, "国防支出")
+        (0.333, 0.0)
+        >>> groups_missing([("电子烟",), ("罚款", "罚金")], {"电子烟": 9.0, "罚款": 2.0, "罚金": 5.0}, "处以罚款")
+        (0.818, 1.0)
+    """
+    groups = [g for g in groups if g]
+    if not groups:
+        return 0.0, 0.0
+    weight = [min(idf.get(w, 1.0) for w in g) for g in groups]
+    found = [max(_found(w, window, idf) for w in g) for g in groups]
+    total = sum(weight) or 1.0
+    miss = sum(w * (1.0 - f) for w, f in zip(weight, found, strict=True))
+    rarest = max(range(len(groups)), key=lambda i: weight[i])
+    return round(miss / total, 3), 1.0 if found[rarest] < 1.0 else 0.0
 
 
 def modifier_missing(words: Sequence[str], idf: dict[str, float], window: str) -> float:
