@@ -3,6 +3,8 @@
     .venv/bin/python scripts/sets_table.py var/eval/seeds/report.json var/eval/gov_dev/report.json \
         var/eval/lockbox/report.json [--by lang|type]
 
+(an output folder stands for its report.json)
+
 One row per (report, configuration): the set's name, documents, questions, R@5, MRR@10, answer accuracy,
 false abstention, unanswerable abstained, ECE and p50 latency. ``--by`` adds per-language or per-type answer
 accuracy columns.
@@ -20,6 +22,10 @@ def _f(x) -> str:
 
 
 def rows(path: Path, by: str | None) -> list[list[str]]:
+    if path.is_dir():  # an evaluation output folder: its report
+        path = path / "report.json"
+    if not path.is_file():
+        raise SystemExit(f"没有评测报告 / no evaluation report: {path}")
     rep = json.loads(path.read_text(encoding="utf-8"))
     out = []
     for name, c in rep["configs"].items():
