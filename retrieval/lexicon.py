@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY_PATH = ROOT / "data" / "glossary.tsv"
 CACHE_DIR = Path(os.environ.get("POLICYQA_CACHE_DIR", ROOT / "var" / "cache"))
-_CEDICT_INDEX_VERSION = 3  # bump when the reverse-index build changes
+_CEDICT_INDEX_VERSION = 5  # bump when the reverse-index build changes
 
 GLOSSARY_WEIGHT = 1.0
 CEDICT_WEIGHT = 0.5  # a dictionary sense is a guess; it weighs at most half a glossary term
@@ -232,7 +232,10 @@ def build_cedict_index(path: Path, freqs: dict[str, int] | None = None) -> dict[
             if not m:
                 continue
             simp, pinyin, glosses = m.group(2), m.group(3), m.group(4).split("/")
-            if not _ALL_CJK.match(simp) or pinyin[:1].isupper():  # skip proper names (places handled elsewhere)
+            # Proper names are skipped (places are handled elsewhere). Indexed by their names (Yangtze → 长江,
+            # Tiananmen → 天安门) they cost, measured 2026-12-02: English R@5 gov_dev 0.842 → 0.816, own dev
+            # 0.785 → 0.773, answers no better.
+            if not _ALL_CJK.match(simp) or pinyin[:1].isupper():
                 continue
             base = (1.5 if len(simp) >= 2 else 0.0) + math.log10(freqs.get(simp, 0) + 1) / 2
             base -= 0.05 * len(glosses)
@@ -343,20 +346,23 @@ class Lexicon:
         def is_stop(n: int) -> bool:
             return n == 1 and (words[i][0].lower() in STOPWORDS or keys[i] in STOPWORDS)
 
+        best: tuple[Expansion | None, int] = (None, 1)
         if self.use_glossary:
             for n in range(min(self._glossary_max, run), 0, -1):
                 terms = self._glossary.get(tuple(keys[i : i + n]))
                 if terms and not is_stop(n):
-                    return Expansion(span(n), terms, GLOSSARY_WEIGHT, "glossary"), n
-        # a lone letter ("s" of a possessive, "a") or a figure never goes to the dictionary
+                    best = (Expansion(span(n), terms, GLOSSARY_WEIGHT, "glossary"), n)
+                    break
+        # a lone letter ("s" of a possessive, "a") or a figure never goes to the dictionary. The longest phrase wins
+        # across the layers ("national anthem" → 国歌 over the glossary's "national"); the glossary on a tie.
         if self.use_cedict and not words[i][0].isdigit() and len(words[i][0]) > 1:
             idx = self.cedict_index
-            for n in range(min(CEDICT_MAX_PHRASE, run), 0, -1):
+            for n in range(min(CEDICT_MAX_PHRASE, run), best[1] if best[0] is not None else 0, -1):
                 hit = idx.get(" ".join(keys[i : i + n]))
                 if hit and not is_stop(n):
                     weight, terms, shares = hit
                     return Expansion(span(n), tuple(terms), float(weight), "cedict", tuple(shares)), n
-        return None, 1
+        return best
 
 
 @lru_cache(maxsize=4)

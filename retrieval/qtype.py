@@ -53,6 +53,10 @@ _WHICH_DOC = re.compile(rf"哪一?(?:份|篇|部)[^，,。？?]{{0,16}}?(?:{_DOC
 _COMPARE_ZH = re.compile(r"哪[^，,。？?]{0,20}?(?:更|较)(?:高|低|多|少|大|小|长|短|早|晚|严|宽|重|轻|快|慢)|哪[^，,。？?]{0,12}?(?:先|后)(?:写入|施行|通过|实施|颁布)")
 _COMPARE_EN = re.compile(r"\b(?:which|did)\b[^?]*\b(?:higher|lower|larger|bigger|smaller|more|fewer|less|longer|shorter|earlier|"
                          r"later|greater|stricter|older|younger)\b", re.I)
+# A comparison names two sides ("A or B", "between", "both"); a comparative before "than 300 years" only quantifies.
+_TWO_SIDES_EN = re.compile(r"\bor\b|\bbetween\b|\bboth\b|\bthe two\b|\bvs\.?|\bversus\b|\band\b|\bthan\b", re.I)
+_QUANTIFIER_EN = re.compile(r"\b(?:more|less|fewer|longer|shorter|higher|lower|greater|larger|smaller|older|younger)"
+                            r" than (?:\d|a |an |one|two|three|four|five|six|seven|eight|nine|ten|half|twice)", re.I)
 _REGION_ZH = re.compile(r"(哪|什么|何)(个|一个)?(省份|省|自治区|直辖市|地区|城市|市|地级市|特别行政区|经济特区|特区|自治县|自治州|县|区)"
                         r"(?![^，,。?？]{0,4}(分别|和))")
 # "which Shandong city's …", "which prefecture-level city in Henan": up to two words before the place noun
@@ -65,8 +69,10 @@ _DATE_EN = re.compile(r"\b(what|which) (date|day|year|month)\b|(?:^|[,;:(]\s*|\b
                       r"\bat what [\w\s-]{0,20}\btime\b|\bstart and end dates?\b", re.I)
 _NUMBER_ZH = re.compile(r"多少|多大|多长|多久|多远|多高|多深|多重|几(个|家|项|名|人|倍|成|批|所|次|座|种|年|天|日|米|小时|个月|岁|周岁|分钟|"
                         r"公里|层|级|分)|第几|排(名|第)|比重|占比|强度|增幅|增速|(百分)比|百分之几|千分之几")
-_NUMBER_EN = re.compile(r"\bhow (many|much|long|far|old)\b|\bwhat (?:[\w\-]+ ){0,2}?(multiple|share|percentage|proportion|amount|value|level|ratio|rank|"
-                        r"fine|penalty|rate|fee|limit|age|range)|\b(maximum|minimum)\b|\brange of\b|"
+_NUMBER_EN = re.compile(r"\bhow (many|much|long|far|old|close|quickly|soon|often|high|big|large|deep|wide|tall|heavy)\b|"
+                        r"\bwhat (?:[\w\-]+ ){0,2}?(multiple|share|percentage|proportion|amount|value|level|ratio|rank|"
+                        r"fine|penalty|rate|fee|limit|age|range|speed|scale|ceiling|cap|cut|distance|size|threshold|quota|"
+                        r"capacity|density|height|width|length)\b|\b(maximum|minimum)\b|\brange of\b|"
                         r"\bwhat was the (value|amount|total|number)|\bwhat (is|was) the (number|total)", re.I)
 # "What was X's R&D expenditure …", "… target for X?": a metric noun asks for a figure even without "how many".
 _METRIC_EN = re.compile(r"\b(expenditure|spending|investment|turnover|budget|revenue|output|funding|income|intensity|"
@@ -75,7 +81,7 @@ _TARGET_EN = re.compile(r"\btargets? (for|of)\b", re.I)
 _LIST_ZH = re.compile(r"哪(几|些|两|三|四|五|六|七|八|九|十|\d)|分别(是|为|管|指)|包括(哪|什么)|有哪|哪[几两三四五六七八九十]{1,2}(?:个)?大|哪[“\"「]|"
                       r"[一二三四五六七八九十\d]+(项|个|大|种|类)[^，,。?？]{0,10}(是什么|有哪些|是哪些)")
 # "list" only as the request ("list the …"), not the noun ("made the recommendation list").
-_LIST_EN = re.compile(r"\bwhich (two|three|four|five|six|seven)\b|\bwhat are (the )?\b|\bname (the|which)\b|"
+_LIST_EN = re.compile(r"\b(?:which|what) (two|three|four|five|six|seven|eight|nine|ten)\b|\bwhat are (the )?\b|\bname (the|which)\b|"
                       r"\bwhich (?:\S+ )?(sectors|functions|options|items|measures|tasks|areas|industries|fields|rivers|types|"
                       r"kinds|categories|forms|sources|groups|bodies)\b|"
                       r"\bnames which\b|^\s*list\b|\blist (the|all|every)\b|"
@@ -98,7 +104,7 @@ def _is_english(q: str) -> bool:
 def classify(question: str) -> str:
     """Type of the answer a question asks for (see ``TYPES``)."""
     q = fold(question)
-    if _COMPARE_ZH.search(q) or _COMPARE_EN.search(q):
+    if _COMPARE_ZH.search(q) or (_COMPARE_EN.search(q) and _TWO_SIDES_EN.search(q) and not _QUANTIFIER_EN.search(q)):
         return "compare"
     if _WHICH_DOC.search(q):
         return "which-doc"

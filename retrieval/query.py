@@ -283,14 +283,14 @@ class QueryAnalysis:
     def year_to(self) -> int | None:
         return self.years[-1] if self.years else None
 
-    def bm25_terms(self, tokenize: Callable[[str], list[str]], expansion_scale: float = 1.0,
-                   candidate_weight: Callable[[list[str]], float] | None = None) -> dict[str, float]:
+    def bm25_terms(self, tokenize: Callable[[str], list[str]], expansion_scale: float = 1.0) -> dict[str, float]:
         """Weighted BM25 query: token → weight.
 
         Chinese parts give each token weight 1 per occurrence. An English phrase spreads its
         weight over its candidates (``Expansion.term_shares``), and each candidate's tokens carry
         that share, so a one-candidate glossary phrase weighs exactly what the same Chinese term
-        typed by a user would; CEDICT phrases weigh less. Places and figures given in English
+        typed by a user would; CEDICT phrases weigh less (the search step first reweights the
+        candidates by the corpus: ``retrieval/senses.py``). Places and figures given in English
         add their Chinese forms.
         """
         w: dict[str, float] = defaultdict(float)
@@ -302,13 +302,6 @@ class QueryAnalysis:
                 continue  # a document's name: it steers the document match (Searcher.doc_scores), not the passages
             shares = exp.term_shares()
             toks = [tokenize(term) for term in exp.terms]
-            if candidate_weight is not None and len(exp.terms) > 1:
-                # Corpus-aware sense choice: a candidate the corpus never has gets nothing, the others share by
-                # how common they are there (罚款 over 精细 for "fine" in a corpus of laws).
-                cw = [candidate_weight(t) for t in toks]
-                raw = [s * c for s, c in zip(shares, cw, strict=True)]
-                if sum(raw) > 0:
-                    shares = tuple(r / sum(raw) * sum(shares) for r in raw)
             for ts, share in zip(toks, shares, strict=True):
                 for tok in ts:
                     w[tok] += exp.weight * share * expansion_scale

@@ -24,6 +24,7 @@ from index.store import LoadedIndex, load_index
 from retrieval.fusion import fuse
 from retrieval.lexicon import GLOSSARY_WEIGHT, Expansion
 from retrieval.query import QueryAnalysis, analyze_query
+from retrieval.senses import SenseChooser
 from retrieval.types import Filters, Hit
 
 MODES = ("hybrid", "bm25", "dense")
@@ -97,6 +98,7 @@ class Searcher:
         self._sorted_vocab: list[str] | None = None  # for number variants, built on first use
         self._docmatch = None  # document-level title/year index, built on first use
         self._titles = None  # folded titles for English document names (retrieval/titles.py), on first use
+        self._senses: SenseChooser | None = None  # corpus-aware choice of English words' Chinese senses
 
     @classmethod
     def open(cls, cfg: Config, encoder=None) -> Searcher:
@@ -161,7 +163,9 @@ class Searcher:
         qa = analyze_query(query, lexicon=self.lexicon, expand=expand)
         if expand and rc.title_terms and qa.en_parts:
             qa = self.with_title_terms(qa)
-        terms = qa.bm25_terms(self.analyzer.tokenize, candidate_weight=self.candidate_weight if rc.corpus_senses else None)
+        if rc.corpus_senses and qa.expansions:
+            qa = replace(qa, expansions=tuple(self.senses(rc).choose(qa.expansions, self.analyzer.tokenize)))
+        terms = qa.bm25_terms(self.analyzer.tokenize)
         if rc.number_variants:
             terms = self.with_number_variants(terms)
         if rc.figure_weight != 1.0 and (qa.is_english or rc.figure_weight_all):
@@ -260,17 +264,12 @@ class Searcher:
                                                           for t in found)),
                        uncovered=tuple(w for w in qa.uncovered if w.lower() not in covered))
 
-    def candidate_weight(self, tokens: list[str]) -> float:
-        """How much the corpus supports a translation candidate: log(1 + passages holding its rarest token); 0 when
-        a token never occurs."""
-        bm = self.index.bm25
-        dfs = []
-        for t in tokens:
-            i = bm.vocab.get(t)
-            if i is None:
-                return 0.0
-            dfs.append(int(bm.indptr[i + 1] - bm.indptr[i]))
-        return float(np.log1p(min(dfs))) if dfs else 0.0
+    def senses(self, rc) -> SenseChooser:
+        """The corpus-aware chooser of English words' Chinese senses (``retrieval/senses.py``), one per setting."""
+        key = rc.sense_cooccurrence
+        if self._senses is None or self._senses.cooccurrence != key:
+            self._senses = SenseChooser(self.index.bm25, self.index.chunk_doc, cooccurrence=key)
+        return self._senses
 
     def doc_scores(self, terms: dict[str, float], qa: QueryAnalysis) -> np.ndarray:
         """Per document: how well its title, issuer and year match the query (``retrieval/docmatch.py``)."""

@@ -147,6 +147,14 @@ def test_plan_expands_to_chinese(lex):
         ("On what date was the conference held?", "date"),
         ("What did Cangzhou City plan?", "fact"),
         ("技术合同成交额是多少", "number"),
+        # English forms typed as the Chinese ones are (sentences written for the test)
+        ("What top speed does the city's bicycle rule allow?", "number"),
+        ("How close to the river may a factory be built?", "number"),
+        ("What ceiling on rent increases does the ordinance set?", "number"),
+        ("What four kinds of permit does the regulation create?", "list"),
+        ("Which county's rule says the festival dates back more than 200 years?", "which-region"),
+        ("Which bridge is longer, the north one or the south one?", "compare"),
+        ("Did the 2019 or the 2020 plan set the higher target?", "compare"),
     ],
 )
 def test_question_type(text, qtype):
