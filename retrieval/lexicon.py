@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY_PATH = ROOT / "data" / "glossary.tsv"
 CACHE_DIR = Path(os.environ.get("POLICYQA_CACHE_DIR", ROOT / "var" / "cache"))
-_CEDICT_INDEX_VERSION = 5  # bump when the reverse-index build changes
+_CEDICT_INDEX_VERSION = 6  # bump when the reverse-index build changes
 
 GLOSSARY_WEIGHT = 1.0
 CEDICT_WEIGHT = 0.5  # a dictionary sense is a guess; it weighs at most half a glossary term
@@ -67,21 +67,37 @@ _JOINER = re.compile(r"^[\s\-/]*$")  # what may stand between two words of one p
 _NO_LEMMA = frozenset(
     "news series species means is has was does this thus us bus gas yes its plus status analysis basis "
     "process business less always perhaps various previous famous diabetes covid aids united data media "
-    "statistics economics physics mathematics politics ethics logistics ruling parking building housing".split()
+    "statistics economics physics mathematics politics ethics logistics ruling parking building housing premises".split()
 )
 
 
+@lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
-    """Light English lemmatisation: lower-case, plurals, -ies → -y, -ing/-ed.
+    """English lemma: simplemma's dictionary (MIT; its data ship in the package), lower-cased, possessive off; a word
+    it does not know falls back to suffix rules (plurals, -ies → -y, -ing/-ed). ``_NO_LEMMA`` keeps words whose
+    inflected form is the term (statistics, premises, housing).
 
-    >>> [lemma(w) for w in ("Enterprises", "industries", "planning", "targeted", "boxes", "R&D")]
-    ['enterprise', 'industry', 'plan', 'target', 'box', 'r&d']
+    >>> [lemma(w) for w in ("Enterprises", "industries", "planning", "targeted", "boxes", "R&D", "criteria", "levied")]
+    ['enterprise', 'industry', 'plan', 'target', 'box', 'r&d', 'criterion', 'levy']
+    >>> lemma("subdistricts"), lemma("statistics"), lemma("courts'")
+    ('subdistrict', 'statistics', 'court')
     """
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
+    w = w.rstrip("'")
     if len(w) <= 3 or w in _NO_LEMMA or not w.isalpha():
         return w
+    import simplemma  # noqa: PLC0415 - its tables load on first use
+
+    known = simplemma.lemmatize(w, lang="en")
+    if known != w:
+        return known
+    return _suffix_lemma(w)
+
+
+def _suffix_lemma(w: str) -> str:
+    """Suffix rules for a (lower-case, alphabetic) word the dictionary does not know."""
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith("ied") and len(w) > 4:
