@@ -224,6 +224,18 @@ class LoadedIndex:
         return np.nonzero(self.chunk_doc == doc_idx)[0].tolist()
 
 
+def current_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The manifest of the current version (None without an index, or when it cannot be read: ``load_index``
+    then says why)."""
+    vdir = current_version_dir(index_dir)
+    if vdir is None:
+        return None
+    try:
+        return json.loads((vdir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def load_index(index_dir: Path, expect: dict[str, Any] | None = None, load_dense: bool = True) -> LoadedIndex:
     """Load the current version. ``expect`` holds settings that must match the manifest
     (``encoder``, ``analyzer``); a difference raises IndexMismatchError telling to rebuild."""

@@ -20,7 +20,7 @@ import numpy as np
 
 from config import Config, RetrievalConfig
 from index.build import expected_settings, make_analyzer
-from index.store import LoadedIndex, load_index
+from index.store import LoadedIndex, current_manifest, load_index
 from retrieval.fusion import fuse
 from retrieval.lexicon import GLOSSARY_WEIGHT, Expansion
 from retrieval.query import QueryAnalysis, analyze_query
@@ -104,7 +104,11 @@ class Searcher:
     def open(cls, cfg: Config, encoder=None) -> Searcher:
         """Load the current index of ``cfg.index_dir`` checking that settings match."""
         analyzer = make_analyzer(cfg)
-        if encoder is None and cfg.encoder.backend != "none":
+        built = current_manifest(cfg.index_dir)
+        # An index built without an encoder (``ingest --encoder none``) opens as what it is, BM25 only, whatever
+        # encoder the configuration names; one built with another encoder still asks for a rebuild.
+        bm25_only = built is not None and "encoder" in built and built["encoder"] is None
+        if encoder is None and cfg.encoder.backend != "none" and not bm25_only:
             from index.encoders import make_encoder
 
             encoder = make_encoder(cfg.encoder)
@@ -375,6 +379,8 @@ class Searcher:
             "chunks": self.index.n_chunks,
             "vocab": m.get("counts", {}).get("vocab"),
             "encoder": m.get("encoder"),
+            # 检索方式 / the retrievers this index answers with
+            "retrievers": ["bm25", "dense"] if self.index.dense is not None and self.encoder is not None else ["bm25"],
             "analyzer": m.get("analyzer"),
             "chunker": m.get("chunker"),
             "roots": m.get("roots"),

@@ -190,6 +190,26 @@ def test_mismatched_settings_say_rebuild(tmp_path, small_cfg):
         Searcher.open(other)
 
 
+def test_bm25_only_index_opens_with_the_default_encoder_configured(tmp_path, small_cfg, monkeypatch):
+    """An index built with ``--encoder none`` opens as BM25 only under a configuration that names an encoder (no
+    encoder is loaded, nothing asks for a rebuild) and says which retrievers it has."""
+    from config import EncoderConfig
+    from index import encoders
+    from index.build import build_index
+    from retrieval.engine import PolicyQA
+
+    build_index([_copy_samples(tmp_path / "docs")], small_cfg)
+
+    def no_encoder(*a, **k):
+        raise AssertionError("a BM25-only index must not load an encoder")
+
+    monkeypatch.setattr(encoders, "make_encoder", no_encoder)
+    qa = PolicyQA.open(small_cfg.with_(encoder=EncoderConfig()))  # the default, dense encoder
+    assert qa.searcher.encoder is None
+    assert qa.searcher.info()["retrievers"] == ["bm25"]
+    assert qa.search("科技创新")  # answers from the BM25 side
+
+
 def test_missing_index_message(tmp_path):
     from config import Config, EncoderConfig
     from index.store import IndexMissingError
