@@ -1,0 +1,33 @@
+"""``make bench`` runs scripts/bench.py: it must open an index, ask its questions and print its table (no timing is
+asserted: the machine is shared)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_bench_prints_its_table(tmp_path):
+    from config import Config, EncoderConfig
+    from index.build import build_index
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plan.txt").write_text("到2025年，全省技术合同成交额突破500亿元，高新技术企业数量达到5000家。", encoding="utf-8")
+    build_index([docs], Config().with_(index_dir=tmp_path / "idx", encoder=EncoderConfig(backend="none")))
+    qs = tmp_path / "q.jsonl"
+    qs.write_text("".join(json.dumps({"question": q}, ensure_ascii=False) + "\n"
+                          for q in ("技术合同成交额目标是多少？", "How many high-tech enterprises?")), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--index", str(tmp_path / "idx"),
+                          "--questions", str(qs), "--rounds", "1", "--loads", "1"],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert "| ask (ms) |" in out.stdout and "retrievers bm25" in out.stdout and "2 questions" in out.stdout
+
+
+def test_bench_says_when_there_is_no_index(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--index", str(tmp_path / "none")],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode != 0 and "ingest" in out.stderr and "Traceback" not in out.stderr
