@@ -282,28 +282,13 @@ def choose_threshold(table, max_fa: float) -> tuple[float, dict]:
     questions that have no candidate at all (abstained on whatever the threshold): the most unanswerable
     questions abstained on for the stated false-abstention rate."""
     answerable = [t for t in table if t[2]]
-    unans = [t for t in table if not t[2]]
     floor = sum(p <= 0.0 for p, *_ in answerable) / max(1, len(answerable))
-    best = None
-    for thr in np.arange(0.02, 0.95, 0.01):
-        acc = sum((ok and p >= thr) if ans else (p < thr) for p, ok, ans, *_ in table) / len(table)
-        fa = sum(p < thr for p, _ok, ans, *_ in answerable) / max(1, len(answerable))
+    thr = 0.02
+    for t in np.arange(0.02, 0.95, 0.01):
+        fa = sum(p < t for p, *_ in answerable) / max(1, len(answerable))
         if fa - floor <= max_fa:  # the highest threshold within the stated false-abstention budget
-            best = (float(thr), acc, fa)
-    thr, acc, fa = best or (0.02, 0.0, 0.0)
-    return thr, {"accuracy": round(acc, 4), "false_abstention": round(fa, 4),
-                 "unanswerable_abstained": round(float(sum(p < thr for p, *_ in unans)) / max(1, len(unans)), 4),
-                 "answerable_top_correct": round(sum(ok for _p, ok, *_ in answerable) / max(1, len(answerable)), 4),
-            # threshold-free: how well the confidence orders right answers above unanswerable questions (0.5 = not)
-            "auc_right_vs_unanswerable": _auc([p for p, ok, ans, *_ in table if ans and ok], [p for p, *_ in unans])}
-
-
-def _auc(pos: list[float], neg: list[float]) -> float:
-    """P(a random ``pos`` score > a random ``neg`` one), ties counting half."""
-    if not pos or not neg:
-        return float("nan")
-    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
-    return round(wins / (len(pos) * len(neg)), 4)
+            thr = float(t)
+    return thr, summarise(table, lambda _lang: thr)
 
 
 def calibration(pairs: list[tuple[float, int]], bins: int = 10) -> dict:

@@ -20,7 +20,7 @@ from retrieval.answer.date import DateProposer
 from retrieval.answer.docs import DocProposer
 from retrieval.answer.facts import FactProposer, snap
 from retrieval.answer.lists import ListProposer, trim_items
-from retrieval.answer.number import NumberProposer, unit_off
+from retrieval.answer.number import NumberProposer, unit_flags
 from retrieval.answer.region import RegionProposer
 from retrieval.answer.scorer import Scorer, load_scorer
 from retrieval.sentences import fold
@@ -72,8 +72,8 @@ def candidates(ctx: Context, legacy_answer: Answer | None) -> list[Candidate]:
         elif want == "list" and ctx.segment is not None and "、" in leg_text:
             leg_text = "、".join(trim_items(leg_text.split("、"), ctx.wording, ctx.segment))
         leg_feats = {"legacy": 1.0, "legacy_conf": legacy_answer.confidence}
-        if want == "number" and unit_off(ctx.question_folded, fold(leg_text)):
-            leg_feats["unit_explicit_off"] = 1.0  # 80 项 for 聘期是几年: the check the number proposer makes
+        if want == "number":  # 80 项 for 聘期是几年: the unit checks the number proposer makes
+            leg_feats.update(unit_flags(ctx.question_folded, fold(leg_text)))
         cands.append(Candidate(want, sent, a, b, leg_text, leg_feats, legacy_answer.english))
     votes = Counter(_norm(c.text) for c in cands)
     n_sent = max(1, len({(c.sent.hit, c.sent.start) for c in cands}))

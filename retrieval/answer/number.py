@@ -229,21 +229,24 @@ _TIME_BASE = {"年": "y", "周年": "y", "月": "m", "个月": "m", "日": "d", 
               "周": "w", "小时": "h", "个小时": "h", "分钟": "min", "岁": "age", "周岁": "age"}
 
 
-def unit_off(question_folded: str, raw: str) -> bool:
-    """Whether the figure ``raw`` is in another unit than the one the question writes (for candidates proposed
-    elsewhere than here, such as the first version's pick).
+def unit_flags(question_folded: str, raw: str) -> dict[str, float]:
+    """The proposer's two unit checks for a figure proposed elsewhere (the first version's pick): whether it is in
+    another unit than the question writes (``unit_explicit_off``) or of another kind (``unit_kind_off``).
 
-        >>> unit_off("专家聘期是几年", "80 项"), unit_off("专家聘期是几年", "五年"), unit_off("how many models", "0—15天")
-        (True, False, True)
+        >>> unit_flags("专家聘期是几年", "80 项"), unit_flags("专家聘期是几年", "五年")["unit_explicit_off"]
+        ({'unit_explicit_off': 1.0, 'unit_kind_off': 0.0}, 0.0)
+        >>> unit_flags("how many models", "0—15天")["unit_kind_off"]
+        1.0
     """
     cat, classifier = expected_unit(question_folded)
     m = _QTY.search(raw.replace(" ", ""))
     if m is None:
-        return False
-    q = parse_quantity(m.group(0))
-    if _kind_off(cat, _cat(unit_of(m.group(0), q.unit if q else ""))):
-        return True
-    return bool(classifier) and _off_unit(m.group(0), q.unit if q else "", cat, classifier)
+        return {"unit_explicit_off": 0.0, "unit_kind_off": 0.0}
+    t = m.group(0)
+    q = parse_quantity(t)
+    unit = q.unit if q else ""
+    return {"unit_explicit_off": 1.0 if classifier and _off_unit(t, unit, cat, classifier) else 0.0,
+            "unit_kind_off": 1.0 if _kind_off(cat, _cat(unit_of(t, unit))) else 0.0}
 
 
 def _kind_off(cat: str, got: str) -> bool:
