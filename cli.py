@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -16,7 +17,7 @@ from typing import Optional
 
 import typer
 
-from config import Config, EncoderConfig
+from config import Config
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="PolicyQA: 政策文件语义检索与问答 / search and question answering over Chinese policy documents.")
@@ -27,8 +28,8 @@ def _config(index: Optional[Path], encoder: Optional[str] = None, model: Optiona
     if index:
         cfg = cfg.with_(index_dir=index)
     if encoder or model:
-        cfg = cfg.with_(encoder=EncoderConfig(backend=encoder or cfg.encoder.backend, model=model or cfg.encoder.model,
-                                              batch_size=cfg.encoder.batch_size, threads=cfg.encoder.threads))
+        cfg = cfg.with_(encoder=dataclasses.replace(cfg.encoder, backend=encoder or cfg.encoder.backend,
+                                                    model=model or cfg.encoder.model))
     return cfg
 
 
@@ -49,12 +50,14 @@ class _Bars:
             return
         from tqdm import tqdm
 
-        names = {"load": "读取 load", "chunk": "切分 chunk", "tokenize": "分词 tokenize", "encode": "向量 encode",
-                 "write": "写入 write"}
+        names = {"load": "读取 load", "chunk": "切分 chunk", "tokenize": "分词 tokenize",
+                 "encode": "向量 encode (字 chars)", "write": "写入 write"}
         bar = self.bars.get(stage)
         if bar is None:
+            # The encode stage counts characters still to encode (its time is linear in them), so its ETA holds
+            # from the first batch; see index/dense_stage.py.
             bar = self.bars[stage] = tqdm(total=total, desc=names.get(stage, stage), unit="", file=sys.stderr,
-                                         dynamic_ncols=True)
+                                         dynamic_ncols=True, unit_scale=stage == "encode")
         bar.total = total
         bar.n = done
         bar.refresh()
@@ -216,6 +219,8 @@ def info(index: Optional[Path] = typer.Option(None), as_json: bool = typer.Optio
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return
     for key, val in data.items():
+        if key == "dense_build":  # a build's dense stage, running or interrupted: its one line says which
+            val = val["message"]
         typer.echo(f"{key}: {json.dumps(val, ensure_ascii=False) if isinstance(val, (dict, list)) else val}")
 
 

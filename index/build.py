@@ -276,32 +276,11 @@ def build_index(
         staging.mkdir(parents=True)
         try:
             bm25.save(staging / "bm25")
-            dim = None
-            if encoder is not None:
-                from index.vector_cache import VectorCache, encode_with_cache
-                from index.vectors import DenseIndex
-
-                cache = VectorCache(cfg.vector_cache_path)
-                try:
-                    before = cache.count(encoder.name)
-                    vecs = encode_with_cache(
-                        encoder, texts, cache, batch_size=cfg.encoder.batch_size,
-                        progress=lambda done, total: progress("encode", done, total),
-                    )
-                    n_new = cache.count(encoder.name) - before
-                finally:
-                    cache.close()
-                report.encoded, report.cached = n_new, len(texts) - n_new
-                dim = int(vecs.shape[1]) if len(texts) else int(encoder.dim)
-                DenseIndex.build(np.asarray(vecs, dtype=np.float32).reshape(-1, encoder.dim)).save(staging / "dense")
-            progress("write", 0, 1)
             store.write_docs_db(staging / "docs.sqlite", doc_list, root_list, chunks)
             manifest = {
                 "format_version": store.FORMAT_VERSION,
                 **settings,
-                "dim": dim,
-                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "build_seconds": round(time.time() - t0, 2),
+                "dim": None,
                 "roots": sorted(set(root_list)),
                 "counts": {"documents": len(doc_list), "chunks": len(chunks), "vocab": int(bm25.vocab_size)},
                 "meta_digest": _meta_digest(doc_list),
@@ -311,15 +290,76 @@ def build_index(
                     for d in doc_list
                 ],
             }
+            if encoder is not None:
+                n_new, n_cached = _dense_stage(encoder, texts, staging, manifest, cfg, progress)
+                report.encoded, report.cached = n_new, n_cached
+                staging = _fresh_staging(index_dir, staging)
+            progress("write", 0, 1)
+            manifest.update(built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                            build_seconds=round(time.time() - t0, 2))
             (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
             final = store.publish_version(index_dir, staging, keep=cfg.keep_versions)
             progress("write", 1, 1)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        if encoder is not None:
+            from index.dense_stage import clear_status
+
+            clear_status(index_dir)
         report.n_docs, report.n_chunks, report.version = len(doc_list), len(chunks), final.name
         report.seconds = time.time() - t0
         return report
+
+
+def _dense_stage(encoder, texts: list[str], staging: Path, manifest: dict, cfg: Config, progress: Progress) -> tuple[int, int]:
+    """Vectors for ``texts`` into ``staging/dense`` (encoding what the cache lacks); returns (encoded, cached).
+
+    When more than ``cfg.encoder.bm25_first_chars`` characters are to be encoded, the BM25 side is published
+    first as its own version (manifest ``encoder: null``, ``dense_pending``), so the index answers while the
+    dense side is built; ``info`` reads the stage's status file meanwhile (index/dense_stage.py).
+    """
+    from index.dense_stage import encode_stage
+    from index.vector_cache import VectorCache
+    from index.vectors import DenseIndex
+
+    index_dir = Path(cfg.index_dir)
+
+    def publish_bm25_first(st) -> None:
+        if st.chars < cfg.encoder.bm25_first_chars:
+            return
+        early = index_dir / f".staging-v{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
+        shutil.copytree(staging, early, copy_function=_link_or_copy)
+        m = {**manifest, "encoder": None, "dense_pending": manifest["encoder"],
+             "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        (early / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=1), encoding="utf-8")
+        store.publish_version(index_dir, early, keep=cfg.keep_versions)
+
+    cache = VectorCache(cfg.vector_cache_path)
+    try:
+        vecs, st = encode_stage(encoder, texts, cache, index_dir, batch_size=cfg.encoder.batch_size,
+                                progress=lambda done, total: progress("encode", done, total), before=publish_bm25_first)
+    finally:
+        cache.close()
+    dim = int(vecs.shape[1]) if len(texts) else int(encoder.dim)
+    DenseIndex.build(np.asarray(vecs, dtype=np.float32).reshape(-1, encoder.dim)).save(staging / "dense")
+    manifest["dim"] = dim
+    return st.encoded, st.cached
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    """Hard-link a staged file into another version (published files are never modified), or copy it."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _fresh_staging(index_dir: Path, staging: Path) -> Path:
+    """``staging`` renamed to the current time, so a version published after a long dense stage sorts last."""
+    new = index_dir / f".staging-v{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
+    os.replace(staging, new)
+    return new
 
 
 def _file_hash(p: Path) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -114,6 +115,73 @@ class VectorCache:
         self.close()
 
 
+@dataclass
+class EncodePlan:
+    """What ``texts`` need from the encoder: the vectors the cache holds and the distinct texts it lacks."""
+
+    n: int
+    rows_of: dict[str, list[int]]  # text hash → rows of ``texts`` holding that text
+    cached: dict[str, np.ndarray]
+    misses: list[str]  # hashes to encode, in first-occurrence order
+    miss_chars: int  # characters of the texts to encode (the encoder's time is linear in them)
+
+
+def plan_encoding(encoder: Encoder, texts: Sequence[str], cache: VectorCache | None) -> EncodePlan:
+    """Look ``texts`` up in ``cache``; nothing is encoded."""
+    if isinstance(texts, str):
+        raise TypeError("encode_with_cache: expected a list of texts, got a single str")
+    rows_of: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        rows_of.setdefault(text_hash(t), []).append(i)
+    got = cache.get_many(encoder.name, list(rows_of)) if cache is not None and rows_of else {}
+    cached = {h: v for h, v in got.items() if v.shape == (encoder.dim,)}
+    misses = [h for h in rows_of if h not in cached]
+    return EncodePlan(len(texts), rows_of, cached, misses, sum(len(texts[rows_of[h][0]]) for h in misses))
+
+
+def run_encoding(
+    encoder: Encoder,
+    texts: Sequence[str],
+    plan: EncodePlan,
+    cache: VectorCache | None,
+    batch_size: int = 16,
+    progress: ProgressFn | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
+    """Vectors for ``texts`` (rows in order): ``plan``'s cached ones plus its misses, encoded and cached batch by batch.
+
+    ``progress(n_done, n_total)`` counts texts, cached ones included; ``on_batch(n_texts, n_chars)`` is called
+    after each encoded batch is committed.
+    """
+    n = plan.n
+    out = np.empty((n, encoder.dim), dtype=np.float32)
+    if n == 0:
+        return out
+    done = 0
+    for h, v in plan.cached.items():
+        out[plan.rows_of[h]] = v
+        done += len(plan.rows_of[h])
+    if progress is not None:
+        progress(done, n)
+    misses = plan.misses
+    for s in range(0, len(misses), batch_size):
+        part = misses[s : s + batch_size]
+        batch = [texts[plan.rows_of[h][0]] for h in part]
+        vecs = encoder.encode_passages(batch, batch_size=batch_size)
+        if vecs.shape != (len(part), encoder.dim):
+            raise ValueError(f"encoder {encoder.name} returned shape {vecs.shape}, expected ({len(part)}, {encoder.dim})")
+        if cache is not None:
+            cache.put_many(encoder.name, zip(part, vecs, strict=True))
+        for h, v in zip(part, vecs, strict=True):
+            out[plan.rows_of[h]] = v
+            done += len(plan.rows_of[h])
+        if on_batch is not None:
+            on_batch(len(part), sum(len(t) for t in batch))
+        if progress is not None:
+            progress(done, n)
+    return out
+
+
 def encode_with_cache(
     encoder: Encoder,
     texts: Sequence[str],
@@ -126,35 +194,4 @@ def encode_with_cache(
     Identical texts are encoded once. Each encoded batch is written to the cache and committed before
     the next batch starts. ``progress(n_done, n_total)`` counts texts, cached ones included.
     """
-    if isinstance(texts, str):
-        raise TypeError("encode_with_cache: expected a list of texts, got a single str")
-    n = len(texts)
-    out = np.empty((n, encoder.dim), dtype=np.float32)
-    if n == 0:
-        return out
-    hashes = [text_hash(t) for t in texts]
-    rows_of: dict[str, list[int]] = {}
-    for i, h in enumerate(hashes):
-        rows_of.setdefault(h, []).append(i)
-    cached = cache.get_many(encoder.name, list(rows_of)) if cache is not None else {}
-    done = 0
-    for h, v in cached.items():
-        if v.shape == (encoder.dim,):
-            out[rows_of[h]] = v
-            done += len(rows_of[h])
-    misses = [h for h in rows_of if h not in cached or cached[h].shape != (encoder.dim,)]
-    if progress is not None:
-        progress(done, n)
-    for s in range(0, len(misses), batch_size):
-        part = misses[s : s + batch_size]
-        vecs = encoder.encode_passages([texts[rows_of[h][0]] for h in part], batch_size=batch_size)
-        if vecs.shape != (len(part), encoder.dim):
-            raise ValueError(f"encoder {encoder.name} returned shape {vecs.shape}, expected ({len(part)}, {encoder.dim})")
-        if cache is not None:
-            cache.put_many(encoder.name, zip(part, vecs, strict=True))
-        for h, v in zip(part, vecs, strict=True):
-            out[rows_of[h]] = v
-            done += len(rows_of[h])
-        if progress is not None:
-            progress(done, n)
-    return out
+    return run_encoding(encoder, texts, plan_encoding(encoder, texts, cache), cache, batch_size, progress)

@@ -14,12 +14,14 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from config import Config, RetrievalConfig
 from index.build import expected_settings, make_analyzer
+from index.dense_stage import dense_build_info
 from index.store import LoadedIndex, current_manifest, load_index
 from retrieval.fusion import fuse
 from retrieval.lexicon import GLOSSARY_WEIGHT, Expansion
@@ -108,7 +110,9 @@ class Searcher:
         # An index built without an encoder (``ingest --encoder none``) opens as what it is, BM25 only, whatever
         # encoder the configuration names; one built with another encoder still asks for a rebuild.
         bm25_only = built is not None and "encoder" in built and built["encoder"] is None
-        if encoder is None and cfg.encoder.backend != "none" and not bm25_only:
+        if bm25_only:
+            encoder = None  # also while a build's dense side is still being encoded ("dense_pending")
+        elif encoder is None and cfg.encoder.backend != "none":
             from index.encoders import make_encoder
 
             encoder = make_encoder(cfg.encoder)
@@ -381,6 +385,7 @@ class Searcher:
             "encoder": m.get("encoder"),
             # 检索方式 / the retrievers this index answers with
             "retrievers": ["bm25", "dense"] if self.index.dense is not None and self.encoder is not None else ["bm25"],
+            **dense_build_info(Path(self.cfg.index_dir)),
             "analyzer": m.get("analyzer"),
             "chunker": m.get("chunker"),
             "roots": m.get("roots"),

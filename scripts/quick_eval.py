@@ -45,6 +45,9 @@ def main() -> None:
                 n_un += 1
                 c = ans.abstained
                 ua += c
+                if not c and "unanswerable" in show:
+                    print(f"  {q['id']} unanswerable | {q['question'][:60]} | got {ans.answer[:50]} "
+                          f"({ans.confidence:.2f})")
             else:
                 n_ans += 1
                 c = not ans.abstained and answer_correct(ans.answer, q["answer"], q.get("aliases", []), q["type"])

