@@ -321,7 +321,7 @@ def _dense_stage(encoder, texts: list[str], staging: Path, manifest: dict, cfg: 
     """
     from index.dense_stage import encode_stage
     from index.vector_cache import VectorCache
-    from index.vectors import DenseIndex
+    from index.vectors import DenseIndex, factory_for
 
     index_dir = Path(cfg.index_dir)
 
@@ -342,7 +342,9 @@ def _dense_stage(encoder, texts: list[str], staging: Path, manifest: dict, cfg: 
     finally:
         cache.close()
     dim = int(vecs.shape[1]) if len(texts) else int(encoder.dim)
-    DenseIndex.build(np.asarray(vecs, dtype=np.float32).reshape(-1, encoder.dim)).save(staging / "dense")
+    dc = cfg.dense
+    DenseIndex.build(np.asarray(vecs, dtype=np.float32).reshape(-1, encoder.dim), factory_for(len(texts), dc),
+                     ef_construction=dc.ef_construction, ef_search=dc.ef_search).save(staging / "dense")
     manifest["dim"] = dim
     return st.encoded, st.cached
 

@@ -1,8 +1,14 @@
 """Dense vector index: a thin FAISS wrapper (inner product over L2-normalised vectors = cosine).
 
-Default is exact ``Flat`` search (``IndexFlatIP``): at 384-d float32 that is 1.5 KB per chunk and a few
-ms per query up to ~100k chunks. ``build(..., index_factory=...)`` is the seam for the scale step
-(e.g. ``"HNSW32,Flat"`` or ``"IVF1024,Flat"`` above some size); save/load/search do not change.
+Exact ``Flat`` search (``IndexFlatIP``, memory-mapped) for small indexes: at 384-d float32 that is 1.5 KB per
+chunk and a few ms per query up to ~100k chunks. Above ``DenseConfig.hnsw_above`` vectors the build makes an HNSW
+graph over the same flat vectors (``"HNSW32,Flat"``): sub-millisecond queries at the cost of build time and of
+loading the graph into memory; ``factory_for`` chooses, ``DenseConfig.kind`` overrides. A search restricted by a
+filter to few rows is exact over those rows whatever the index.
+
+    >>> from config import DenseConfig
+    >>> factory_for(1_000, DenseConfig()), factory_for(200_000, DenseConfig()), factory_for(10, DenseConfig(kind="hnsw"))
+    ('Flat', 'HNSW32,Flat', 'HNSW32,Flat')
 """
 
 from __future__ import annotations
@@ -16,6 +22,15 @@ FORMAT_VERSION = 1
 _FILE = "dense.faiss"
 _META = "dense_meta.json"
 SMALL_MASK = 20_000  # at most this many allowed ids: exact numpy dot over just those rows
+
+
+def factory_for(n: int, cfg) -> str:
+    """The FAISS index factory string for ``n`` vectors under a ``DenseConfig``."""
+    if cfg.kind not in ("auto", "flat", "hnsw"):
+        raise ValueError(f"dense.kind must be 'auto', 'flat' or 'hnsw', got {cfg.kind!r}")
+    if cfg.kind == "flat" or (cfg.kind == "auto" and n < cfg.hnsw_above):
+        return "Flat"
+    return f"HNSW{cfg.hnsw_m},Flat"
 
 
 def _faiss():
@@ -39,12 +54,18 @@ class DenseIndex:
         True
     """
 
-    def __init__(self, index, factory: str = "Flat") -> None:
+    def __init__(self, index, factory: str = "Flat", ef_search: int = 256) -> None:
         self._index = index
         self.factory = factory
+        self.ef_search = ef_search  # HNSW only: candidates explored per query (recall against speed)
+
+    @property
+    def is_hnsw(self) -> bool:
+        return self.factory.startswith("HNSW")
 
     @classmethod
-    def build(cls, matrix: np.ndarray, index_factory: str = "Flat") -> DenseIndex:
+    def build(cls, matrix: np.ndarray, index_factory: str = "Flat", ef_construction: int = 80,
+              ef_search: int = 256) -> DenseIndex:
         """Index the rows of ``matrix`` (row i = chunk ordinal i)."""
         faiss = _faiss()
         x = np.ascontiguousarray(matrix, dtype=np.float32)
@@ -53,11 +74,13 @@ class DenseIndex:
         if not np.isfinite(x).all():
             raise ValueError("DenseIndex.build: matrix contains NaN or infinite values")
         index = faiss.index_factory(x.shape[1], index_factory, faiss.METRIC_INNER_PRODUCT)
+        if index_factory.startswith("HNSW"):
+            index.hnsw.efConstruction = ef_construction
         if not index.is_trained:
             index.train(x)
         if len(x):
             index.add(x)
-        return cls(index, index_factory)
+        return cls(index, index_factory, ef_search)
 
     @property
     def dim(self) -> int:
@@ -94,7 +117,15 @@ class DenseIndex:
                     return exact
             faiss = _faiss()
             bits = np.packbits(mask, bitorder="little")  # faiss reads bit i as bitmap[i >> 3] >> (i & 7)
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(self.ntotal, faiss.swig_ptr(bits)))
+            sel = faiss.IDSelectorBitmap(self.ntotal, faiss.swig_ptr(bits))
+            if self.is_hnsw:
+                # A filter leaves fewer neighbours per hop: explore more, in proportion to what it removes.
+                ef = min(4096, int(max(self.ef_search, k) * self.ntotal / len(allowed)))
+                params = faiss.SearchParametersHNSW(sel=sel, efSearch=ef)
+            else:
+                params = faiss.SearchParameters(sel=sel)
+        elif self.is_hnsw:
+            params = _faiss().SearchParametersHNSW(efSearch=max(self.ef_search, k))
         kk = min(k, self.ntotal)
         scores, ids = self._index.search(q, kk, params=params)
         keep = ids[0] >= 0  # -1 pads when fewer than k rows are allowed
@@ -117,7 +148,8 @@ class DenseIndex:
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         _faiss().write_index(self._index, str(d / _FILE))
-        meta = {"format": FORMAT_VERSION, "dim": self.dim, "ntotal": self.ntotal, "factory": self.factory}
+        meta = {"format": FORMAT_VERSION, "dim": self.dim, "ntotal": self.ntotal, "factory": self.factory,
+                "ef_search": self.ef_search}
         (d / _META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
     @classmethod
@@ -148,8 +180,9 @@ class DenseIndex:
                 raise ValueError(f"{path}: cannot read FAISS index ({e})") from e
         if index.d != meta["dim"] or index.ntotal != meta["ntotal"]:
             raise ValueError(f"{path}: holds {index.ntotal}x{index.d}, manifest says {meta['ntotal']}x{meta['dim']}")
-        return cls(index, meta.get("factory", "Flat"))
+        return cls(index, meta.get("factory", "Flat"), int(meta.get("ef_search", 256)))
 
     def memory_bytes(self) -> int:
-        """Approximate size of the stored vectors (mapped or resident)."""
-        return self.ntotal * self.dim * 4
+        """Approximate size of the stored vectors (mapped or resident) plus an HNSW graph's links."""
+        links = self.ntotal * int(self.factory[4:].split(",")[0] or 32) * 2 * 4 if self.is_hnsw else 0
+        return self.ntotal * self.dim * 4 + links

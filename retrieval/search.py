@@ -383,6 +383,7 @@ class Searcher:
             "chunks": self.index.n_chunks,
             "vocab": m.get("counts", {}).get("vocab"),
             "encoder": m.get("encoder"),
+            "dense_index": self.index.dense.factory if self.index.dense is not None else None,
             # 检索方式 / the retrievers this index answers with
             "retrievers": ["bm25", "dense"] if self.index.dense is not None and self.encoder is not None else ["bm25"],
             **dense_build_info(Path(self.cfg.index_dir)),

@@ -121,3 +121,21 @@ def test_encode_stage_counts_characters_to_encode(tmp_path):
         assert calls[0] == (0, 13) and calls[-1] == (13, 13)
         _, st2 = encode_stage(CountingEncoder(), texts, cache, tmp_path)
         assert st2.to_encode == 0 and st2.cached == 4 and st2.fraction() == 1.0
+
+
+def test_build_chooses_hnsw_above_its_threshold(tmp_path, folder):
+    from dataclasses import replace
+
+    from config import DenseConfig
+    from index.build import build_index
+    from retrieval.engine import PolicyQA
+
+    cfg = replace(_cfg(tmp_path, first_chars=10**9), dense=DenseConfig(hnsw_above=10))
+    build_index([folder], cfg, encoder=CountingEncoder())
+    qa = PolicyQA.open(cfg, encoder=CountingEncoder())
+    assert qa.searcher.info()["dense_index"] == "HNSW32,Flat"
+    hits = qa.search("技术合同成交额", k=5, mode="dense")
+    assert len(hits) == 5 and len({(h.doc_name, h.chunk.start) for h in hits}) == 5
+    small = replace(cfg, index_dir=tmp_path / "small", dense=DenseConfig())
+    build_index([folder], small, encoder=CountingEncoder())
+    assert PolicyQA.open(small, encoder=CountingEncoder()).searcher.info()["dense_index"] == "Flat"

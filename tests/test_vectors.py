@@ -194,3 +194,56 @@ def test_encode_with_cache_without_cache_and_bad_shapes():
 
     with pytest.raises(ValueError, match="shape"):
         encode_with_cache(Wrong(), ["a"], None)
+
+
+def _clustered(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
+    """Unit vectors around 20 centres: the structure real embeddings have (random ones have none)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((20, dim))
+    x = centres[rng.integers(0, 20, n)] + 0.3 * rng.standard_normal((n, dim))
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_hnsw_finds_what_exact_search_finds_and_survives_save_load(tmp_path):
+    from config import DenseConfig
+    from index.vectors import DenseIndex, factory_for
+
+    x = _clustered(3000)
+    factory = factory_for(len(x), DenseConfig(kind="hnsw", hnsw_m=16))
+    hnsw = DenseIndex.build(x, factory, ef_construction=40, ef_search=64)
+    flat = DenseIndex.build(x)
+    assert hnsw.is_hnsw and not flat.is_hnsw and hnsw.memory_bytes() > flat.memory_bytes()
+    hnsw.save(tmp_path / "d")
+    loaded = DenseIndex.load(tmp_path / "d")
+    assert loaded.factory == "HNSW16,Flat" and loaded.ef_search == 64
+    recall = []
+    for qi in range(0, 3000, 60):
+        q = x[qi] + 0.05 * np.random.default_rng(qi).standard_normal(32).astype(np.float32)
+        want = set(flat.search(q, 10)[0].tolist())
+        got = loaded.search(q, 10)[0]
+        recall.append(len(want & set(got.tolist())) / 10)
+    assert np.mean(recall) >= 0.95
+
+
+@pytest.mark.parametrize("allowed_share", [0.01, 0.5])
+def test_hnsw_search_honours_the_mask(allowed_share, monkeypatch):
+    """A few allowed rows are searched exactly; many go through the graph with a selector — never a masked-out row."""
+    from index import vectors
+    from index.vectors import DenseIndex
+
+    monkeypatch.setattr(vectors, "SMALL_MASK", 100)  # 30 rows exact, 1,500 through the graph
+
+    x = _clustered(3000, seed=1)
+    idx = DenseIndex.build(x, "HNSW16,Flat", ef_construction=40, ef_search=64)
+    mask = np.random.default_rng(2).random(3000) < allowed_share
+    ids, sc = idx.search(x[0], 10, mask=mask)
+    assert len(ids) == min(10, int(mask.sum())) and mask[ids].all()
+    assert (np.diff(sc) <= 1e-6).all()
+
+
+def test_factory_for_rejects_an_unknown_kind():
+    from config import DenseConfig
+    from index.vectors import factory_for
+
+    with pytest.raises(ValueError, match="flat"):
+        factory_for(10, DenseConfig(kind="ivf"))
