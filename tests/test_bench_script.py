@@ -47,3 +47,32 @@ def test_bench_encode_says_when_the_folder_is_missing(tmp_path):
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_encode.py"), str(tmp_path / "none")],
                          capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert out.returncode != 0 and "not a folder" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_bench_scale_builds_each_size_and_prints_its_row(tmp_path):
+    """Two tiny sizes over a tiny source (the second repeats the corpus); the table has a row per size."""
+    from config import Config, EncoderConfig
+    from index.build import build_index
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(3):
+        (docs / f"p{i}.txt").write_text(f"第{i + 1}条 到2025年，全省技术合同成交额突破{500 + i}亿元。\n\n"
+                                        "高新技术企业数量达到5000家。", encoding="utf-8")
+    build_index([docs], Config().with_(index_dir=tmp_path / "src", encoder=EncoderConfig(backend="none")))
+    qs = tmp_path / "q.jsonl"
+    qs.write_text(json.dumps({"question": "技术合同成交额目标是多少？"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_scale.py"), "--source", str(tmp_path / "src"),
+                          "--sizes", "2", "8", "--questions", str(qs), "--n-queries", "1", "--clients", "2",
+                          "--work", str(tmp_path / "work")], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    rows = [line for line in out.stdout.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    assert len(rows) == 2 and "| Flat |" in rows[0]
+    assert not list((tmp_path / "work").iterdir())  # built indexes are removed unless --keep
+
+
+def test_bench_scale_says_when_the_source_index_is_missing(tmp_path):
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_scale.py"), "--source", str(tmp_path / "none"),
+                          "--questions", str(ROOT / "tests" / "data" / "gov" / "dev.jsonl")],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode != 0 and "ingest" in out.stderr and "Traceback" not in out.stderr
