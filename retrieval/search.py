@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from config import Config, RetrievalConfig
 from index.build import expected_settings, make_analyzer
 from index.dense_stage import dense_build_info
 from index.store import LoadedIndex, current_manifest, load_index
+from retrieval.feedback import feedback_terms
 from retrieval.fusion import fuse
 from retrieval.lexicon import GLOSSARY_WEIGHT, Expansion
 from retrieval.query import QueryAnalysis, analyze_query
@@ -30,6 +32,7 @@ from retrieval.senses import SenseChooser
 from retrieval.types import Filters, Hit
 
 MODES = ("hybrid", "bm25", "dense")
+_QVEC_CACHE = 256
 
 
 @dataclass
@@ -41,7 +44,6 @@ class SearchResult:
     bm25_terms: dict[str, float]
 
 
-_CJK_TOKEN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 _FIGURE_TOKEN = re.compile(r"^\d+(?:\.\d+)?(?:%|[\u3400-\u9fff]{0,3})$")
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d\d年?$")
 _BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -101,6 +103,8 @@ class Searcher:
         self._docmatch = None  # document-level title/year index, built on first use
         self._titles = None  # folded titles for English document names (retrieval/titles.py), on first use
         self._senses: SenseChooser | None = None  # corpus-aware choice of English words' Chinese senses
+        self._qvecs: dict[str, np.ndarray] = {}  # query text → vector, oldest first (query_vector)
+        self._qvec_lock = threading.Lock()
 
     @classmethod
     def open(cls, cfg: Config, encoder=None) -> Searcher:
@@ -201,7 +205,7 @@ class Searcher:
                     named = top_docs[doc_sc[top_docs] >= max(0.99 * doc_sc[top_docs[0]], 1e-9)]
                     self._credit_titles(lists["bm25"], terms, named, mask, rc.doc_passages)
         if mode in ("hybrid", "dense"):
-            qvec = self.encoder.encode_query(dense_query_text(qa, rc.dense_query))
+            qvec = self.query_vector(dense_query_text(qa, rc.dense_query))
             idx, sc = self.index.dense.search(qvec, n_cand, mask=mask)
             lists["dense"] = {int(i): float(s) for i, s in zip(idx, sc, strict=True) if i >= 0}
 
@@ -256,6 +260,20 @@ class Searcher:
             scores["fused"] = s
             hits.append(Hit(chunk=c, doc_name=d.name, meta=d.meta, score=s, scores=scores, rank=r))
         return SearchResult(hits, qa, terms)
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The encoder's vector for a query text, remembered for the last ``_QVEC_CACHE`` texts: encoding is most of a
+        hybrid search's time (~25 ms of ~30 at 100k passages, scripts/bench_scale.py), and the app asks again for
+        the same query whenever a widget changes."""
+        with self._qvec_lock:
+            v = self._qvecs.get(text)
+        if v is None:
+            v = self.encoder.encode_query(text)
+            with self._qvec_lock:
+                if len(self._qvecs) >= _QVEC_CACHE:
+                    self._qvecs.pop(next(iter(self._qvecs)))
+                self._qvecs[text] = v
+        return v
 
     def with_title_terms(self, qa: QueryAnalysis) -> QueryAnalysis:
         """``qa`` with the indexed titles its English document names compose to, as glossary-weight expansions
@@ -351,25 +369,9 @@ class Searcher:
         return {int(i): float(s) for i, s in zip(idx, sc, strict=True) if s > 0}
 
     def feedback_terms(self, chunks: list[int], query_terms: dict[str, float], n: int, weight: float) -> dict[str, float]:
-        """Up to ``n`` Chinese tokens of ``chunks`` not in the query, scored IDF × (share of chunks containing it).
-
-        Tokens of one CJK character and pure figures are skipped (too common / too specific); the best
-        token gets ``weight`` and the others scale with their score.
-        """
-        bm = self.index.bm25
-        seen: dict[str, int] = {}
-        for i in chunks:
-            for tok in set(self.analyzer.tokenize(self.index.chunk(i).text)):
-                seen[tok] = seen.get(tok, 0) + 1
-        scored = []
-        for tok, df in seen.items():
-            tid = bm.vocab.get(tok)
-            if tid is None or tok in query_terms or len(tok) < 2 or not _CJK_TOKEN.match(tok):
-                continue
-            scored.append((float(bm.idf[tid]) * df / len(chunks), tok))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        best = scored[0][0] if scored and scored[0][0] > 0 else 0.0
-        return {t: round(weight * s / best, 6) for s, t in scored[:n]} if best else {}
+        """Pseudo-relevance feedback terms of the passages ``chunks`` (``retrieval/feedback.py``)."""
+        texts = [self.index.chunk(i).text for i in chunks]
+        return feedback_terms(self.index.bm25, self.analyzer.tokenize, texts, query_terms, n, weight)
 
     def info(self) -> dict[str, Any]:
         m = self.index.manifest

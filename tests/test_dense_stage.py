@@ -139,3 +139,19 @@ def test_build_chooses_hnsw_above_its_threshold(tmp_path, folder):
     small = replace(cfg, index_dir=tmp_path / "small", dense=DenseConfig())
     build_index([folder], small, encoder=CountingEncoder())
     assert PolicyQA.open(small, encoder=CountingEncoder()).searcher.info()["dense_index"] == "Flat"
+
+
+def test_a_repeated_query_is_encoded_once(tmp_path, folder):
+    from index.build import build_index
+    from retrieval.engine import PolicyQA
+
+    cfg = _cfg(tmp_path, first_chars=10**9)
+    build_index([folder], cfg, encoder=CountingEncoder())
+    enc = CountingEncoder()
+    qa = PolicyQA.open(cfg, encoder=enc)
+    first = qa.search("技术合同成交额", k=3)
+    calls = enc.calls
+    again = qa.search("技术合同成交额", k=3)
+    assert enc.calls == calls and [h.chunk.start for h in first] == [h.chunk.start for h in again]
+    qa.search("高新技术企业", k=3)
+    assert enc.calls == calls + 1
