@@ -165,7 +165,8 @@ def search(
         m = h.meta
         typer.secho(f"[{h.rank}] {h.score:.3f}  {m.title[:40]}  ({m.region or '?'}{' ' + m.date if m.date else ''})",
                     bold=True)
-        typer.echo(f"    {h.doc_name} [{h.chunk.start}:{h.chunk.end}]  {h.chunk.section_path}")
+        typer.echo(f"    {h.doc_name} [{h.chunk.start}:{h.chunk.end}]{'  ' + h.location if h.location else ''}  "
+                   f"{h.chunk.section_path}")
         typer.echo("    " + h.text[:160].replace("\n", " ") + ("…" if len(h.text) > 160 else ""))
 
 
@@ -207,7 +208,7 @@ def ask(
     for c in a.citations:
         h = c.hit
         typer.echo(f"[{c.n}] {h.meta.title[:40]} ({h.meta.region or '?'}) {h.doc_name} [{h.chunk.start}:{h.chunk.end}]"
-                   f" {h.chunk.section_path}")
+                   f"{'  ' + c.location if c.location else ''} {h.chunk.section_path}")
 
 
 @app.command()

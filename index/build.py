@@ -72,6 +72,12 @@ def indexed_text(doc: Document, chunk: Chunk, context: bool = True) -> str:
     m = doc.meta
     place = m.region + (f" {m.city}" if m.city and m.city != m.region else "")
     head = " ".join(x for x in (m.title, place, " ".join(chunk.section)) if x)
+    # A passage of a long table that starts after its header row gets the header too (指标 | 2025年目标), so its
+    # figures keep their column names.
+    header = next((r.header for r in doc.regions if r.kind == "table" and r.header and r.start < chunk.start < r.end
+                   and not chunk.text.startswith(r.header)), "")
+    if header:
+        head = f"{head}\n{header}" if head else header
     return f"{head}\n{chunk.text}" if head else chunk.text
 
 

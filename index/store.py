@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.types import Chunk, DocMeta, Document
+from ingest.types import Chunk, DocMeta, Document, Region
 
 FORMAT_VERSION = 1
 
@@ -121,7 +121,7 @@ def prune_versions(index_dir: Path, keep: int) -> None:
 _SCHEMA = """
 CREATE TABLE documents (
     idx INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, name TEXT, path TEXT, root TEXT,
-    content_hash TEXT, encoding TEXT, text TEXT, meta TEXT, skip_spans TEXT
+    content_hash TEXT, encoding TEXT, text TEXT, meta TEXT, skip_spans TEXT, regions TEXT
 );
 CREATE TABLE chunks (
     idx INTEGER PRIMARY KEY, doc_idx INTEGER, ordinal INTEGER, start INTEGER, "end" INTEGER, section TEXT
@@ -136,11 +136,12 @@ def write_docs_db(path: Path, docs: list[Document], roots: list[str], chunks: li
         con.executescript(_SCHEMA)
         pos = {d.doc_id: i for i, d in enumerate(docs)}
         con.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 (
                     i, d.doc_id, d.name, d.path, roots[i], d.content_hash, d.encoding, d.text,
                     json.dumps(d.meta.to_dict(), ensure_ascii=False), json.dumps(list(d.skip_spans)),
+                    json.dumps([r.to_list() for r in d.regions], ensure_ascii=False),
                 )
                 for i, d in enumerate(docs)
             ),
@@ -160,17 +161,21 @@ def write_docs_db(path: Path, docs: list[Document], roots: list[str], chunks: li
 def read_documents(path: Path) -> tuple[list[Document], list[str]]:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
+        cols = {r[1] for r in con.execute("PRAGMA table_info(documents)")}
+        regions = "regions" if "regions" in cols else "'[]'"  # stores written before regions existed have none
         rows = con.execute(
-            "SELECT doc_id, name, path, root, content_hash, encoding, text, meta, skip_spans FROM documents ORDER BY idx"
+            f"SELECT doc_id, name, path, root, content_hash, encoding, text, meta, skip_spans, {regions} "
+            "FROM documents ORDER BY idx"
         ).fetchall()
     finally:
         con.close()
     docs, roots = [], []
-    for doc_id, name, p, root, h, enc, text, meta, spans in rows:
+    for doc_id, name, p, root, h, enc, text, meta, spans, regs in rows:
         docs.append(
             Document(
                 doc_id=doc_id, name=name, path=p, text=text, meta=DocMeta.from_dict(json.loads(meta)),
                 content_hash=h, encoding=enc, skip_spans=tuple(tuple(s) for s in json.loads(spans)),
+                regions=tuple(Region.from_list(x) for x in json.loads(regs or "[]")),
             )
         )
         roots.append(root)
@@ -215,10 +220,16 @@ class LoadedIndex:
         return self.docs[int(self.chunk_doc[i])]
 
     def doc_by_id(self, key: str) -> Document | None:
-        for d in self.docs:
-            if key in (d.doc_id, d.name):
-                return d
-        return None
+        """The document whose id or file name is ``key`` (a dict built on first use)."""
+        by_key = self.__dict__.get("_by_key")
+        if by_key is None:
+            by_key = {}
+            for d in reversed(self.docs):  # the first document wins a name shared by two folders
+                by_key[d.name] = d
+            for d in reversed(self.docs):
+                by_key[d.doc_id] = d
+            self.__dict__["_by_key"] = by_key
+        return by_key.get(key)
 
     def chunks_of_doc(self, doc_idx: int) -> list[int]:
         return np.nonzero(self.chunk_doc == doc_idx)[0].tolist()

@@ -26,7 +26,7 @@ from typing import Any
 from ingest.chrome import chrome_spans
 from ingest.encoding import decode_bytes
 from ingest.metadata import infer_metadata
-from ingest.types import Document, LoadError, sha256_bytes
+from ingest.types import Document, LoadError, Region, sha256_bytes
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,9 @@ class LoadedText:
     text: str  # newline-normalised stored text
     encoding: str
     skip_spans: tuple[tuple[int, int], ...] = ()  # format-specific spans never to index (besides chrome)
+    regions: tuple[Region, ...] = ()  # pages, tables, rows of a converted file
+    meta: dict[str, str] | None = None  # metadata the file states (a page's 发文机关, a DOCX title); rules fill the rest
+    source: str = ""  # how the text was obtained ("PDF, 12 pages, text layer"; "DOCX"; "HTML main content")
 
 
 Loader = Callable[[Path, bytes], LoadedText]
@@ -115,12 +118,16 @@ def load_file(path: Path, overrides: dict[str, Any] | None = None, root: Path | 
     if not loaded.text.strip():
         raise LoadError(str(path), "空文件 / empty file (no text after decoding)")
     meta = infer_metadata(loaded.text, path.name)
+    stated = {k: v for k, v in (loaded.meta or {}).items() if v}
+    if stated:
+        meta = meta.with_overrides(stated)
     if overrides:
         try:
             meta = meta.with_overrides(overrides)
         except (TypeError, ValueError) as e:
             raise LoadError(str(path), f"元数据有误 / bad metadata override: {e}") from None
-    meta = meta.with_overrides({"source": meta.source or str(path)})
+    src = meta.source or str(path)
+    meta = meta.with_overrides({"source": f"{src} ({loaded.source})" if loaded.source else src})
     return Document(
         doc_id=make_doc_id(path, root),
         name=path.name,
@@ -130,4 +137,8 @@ def load_file(path: Path, overrides: dict[str, Any] | None = None, root: Path | 
         content_hash=sha256_bytes(data),
         encoding=loaded.encoding,
         skip_spans=_merge_spans(chrome_spans(loaded.text), loaded.skip_spans),
+        regions=loaded.regions,
     )
+
+
+from ingest import formats  # noqa: E402,F401  (registers the HTML, DOCX and PDF loaders)

@@ -69,6 +69,26 @@ class DocMeta:
 
 
 @dataclass(frozen=True)
+class Region:
+    """Where a stretch ``[start, end)`` of a converted file's stored text came from: a page of a PDF, a table of a
+    DOCX or web page, a row of that table. ``label`` is the page number, the table number, or ``"table.row"``;
+    a table's ``header`` is its first row (repeated in what is indexed for the table's later passages)."""
+
+    start: int
+    end: int
+    kind: str  # "page" | "table" | "row"
+    label: str
+    header: str = ""
+
+    def to_list(self) -> list:
+        return [self.start, self.end, self.kind, self.label, self.header]
+
+    @classmethod
+    def from_list(cls, x: list) -> Region:
+        return cls(int(x[0]), int(x[1]), str(x[2]), str(x[3]), str(x[4]) if len(x) > 4 else "")
+
+
+@dataclass(frozen=True)
 class Document:
     """One source file after loading.
 
@@ -86,6 +106,35 @@ class Document:
     content_hash: str  # sha256 of the raw file bytes
     encoding: str = "utf-8"
     skip_spans: tuple[tuple[int, int], ...] = ()
+    regions: tuple[Region, ...] = ()  # pages, tables and rows of a converted file (PDF, DOCX, HTML)
+
+    def location(self, start: int, end: int) -> str:
+        """Where ``[start, end)`` of the stored text lies in the original file, Chinese first; "" for plain text.
+
+            >>> d = Document("d", "a.pdf", "/a.pdf", "x" * 30, DocMeta(), "h", regions=(
+            ...     Region(0, 10, "page", "1"), Region(10, 30, "page", "2"), Region(12, 30, "table", "1", "| 指标 |"),
+            ...     Region(20, 25, "row", "1.3")))
+            >>> d.location(21, 24), d.location(5, 15), d.location(0, 3)
+            ('第2页 表1第3行 / p. 2, table 1, row 3', '第1–2页 表1 / pp. 1–2, table 1', '第1页 / p. 1')
+        """
+        over = [r for r in self.regions if r.start < max(end, start + 1) and start < r.end]
+        pages = [r.label for r in over if r.kind == "page"]
+        tables = [r.label for r in over if r.kind == "table"]
+        rows = [r.label for r in over if r.kind == "row"]
+        zh: list[str] = []
+        en: list[str] = []
+        if pages:
+            a, b = pages[0], pages[-1]
+            zh.append(f"第{a}页" if a == b else f"第{a}–{b}页")
+            en.append(f"p. {a}" if a == b else f"pp. {a}–{b}")
+        if len(rows) == 1:
+            t, r = rows[0].split(".", 1)
+            zh.append(f"表{t}第{r}行")
+            en.append(f"table {t}, row {r}")
+        elif tables:
+            zh.append(f"表{tables[0]}")
+            en.append(f"table {tables[0]}")
+        return f"{' '.join(zh)} / {', '.join(en)}" if zh else ""
 
 
 @dataclass(frozen=True)

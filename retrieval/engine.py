@@ -51,8 +51,21 @@ class PolicyQA:
         if res.analysis.qtype == "compare":
             ans = self._compare(question, res, k or self.cfg.retrieval.k, filters, search_kw)
             if ans is not None:
-                return ans
-        return extract_answer(question, res.hits, use_llm=use_llm, **self.answer_kwargs(res))
+                return self.located(ans)
+        return self.located(extract_answer(question, res.hits, use_llm=use_llm, **self.answer_kwargs(res)))
+
+    def located(self, ans: Answer) -> Answer:
+        """``ans`` with each citation's place in a converted file (page, table row) — of the answer span when there
+        is one, else of the sentence, else of the passage."""
+        out = []
+        for c in ans.citations:
+            d = self.searcher.index.doc_by_id(c.hit.chunk.doc_id)
+            if d is None or not d.regions:
+                out.append(c)
+                continue
+            a, b = c.answer_span or c.sentence_span or (c.hit.chunk.start, c.hit.chunk.end)
+            out.append(replace(c, location=d.location(a, b)))
+        return replace(ans, citations=tuple(out)) if out else ans
 
     def _compare(self, question: str, res, k: int, filters: Filters | None, search_kw: dict) -> Answer | None:
         """Both sides of a comparison asked on their own (``retrieval/answer/compare.py``)."""

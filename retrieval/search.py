@@ -258,7 +258,8 @@ class Searcher:
             d = self.index.doc_of_chunk(i)
             scores = {name: lst[i] for name, lst in lists.items() if i in lst}
             scores["fused"] = s
-            hits.append(Hit(chunk=c, doc_name=d.name, meta=d.meta, score=s, scores=scores, rank=r))
+            hits.append(Hit(chunk=c, doc_name=d.name, meta=d.meta, score=s, scores=scores, rank=r,
+                            location=d.location(c.start, c.end) if d.regions else ""))
         return SearchResult(hits, qa, terms)
 
     def query_vector(self, text: str) -> np.ndarray:

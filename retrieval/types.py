@@ -41,6 +41,7 @@ class Hit:
     score: float
     scores: dict[str, float] = field(default_factory=dict)
     rank: int = 0
+    location: str = ""  # page / table of a converted file (``Document.location``); "" for plain text
 
     @property
     def text(self) -> str:
@@ -61,6 +62,7 @@ class Hit:
             "text": self.chunk.text,
             "score": round(self.score, 6),
             "scores": {k: round(v, 6) for k, v in self.scores.items()},
+            **({"location": self.location} if self.location else {}),
         }
 
 
@@ -74,6 +76,7 @@ class Citation:
     # stored text (not relative to the chunk); None when not applicable.
     sentence_span: tuple[int, int] | None = None
     answer_span: tuple[int, int] | None = None
+    location: str = ""  # where the answer (else the sentence, else the passage) lies in a converted file: 第3页 / p. 3
 
     def to_json(self) -> dict[str, Any]:
         h = self.hit
@@ -89,6 +92,8 @@ class Citation:
             "text": h.chunk.text,
             "score": round(h.score, 6),
         }
+        if self.location:
+            d["location"] = self.location
         if self.sentence_span:
             d["sentence_start"], d["sentence_end"] = self.sentence_span
         if self.answer_span:

@@ -63,6 +63,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "open_source": ("查看原文", "Open source"),
     "close": ("关闭", "Close"),
     "source_view": ("原文", "Source document"),
+    "extracted_from": ("文本提取自", "text extracted from"),
+    "original_file": ("下载原文件", "Download the original"),
     "show_simplified": ("显示简体", "Show simplified"),
     "outline": ("章节目录", "Outline"),
     "no_outline": ("（无章节结构）", "(no section structure)"),

@@ -123,7 +123,8 @@ def hit_card(hit, *, terms: Iterable[str], aligned: Callable | None, lang: str, 
         f'<div class="pq-hit" data-doc="{esc(hit.doc_name)}" data-region="{esc(hit.meta.region)}" '
         f'data-start="{int(hit.chunk.start)}">'
         f'<div class="pq-hit-head">{num}{esc(hit.meta.title or hit.doc_name)}</div>'
-        f'<div class="pq-meta">{meta_line(hit.meta, hit.doc_name, hit.chunk.section_path, lang)}</div>'
+        f'<div class="pq-meta">{meta_line(hit.meta, hit.doc_name, hit.chunk.section_path, lang)}'
+        f'{" · " + esc(hit.location) if hit.location else ""}</div>'
         f'<div class="pq-text">{body}</div>'
         f'<div class="pq-scores">{scores_line(hit, lang)}</div></div>'
     )
@@ -164,7 +165,8 @@ def answer_card(answer, lang: str) -> str:
     refs = "".join(f'<span class="pq-ref">[{c.n}]</span>' for c in answer.citations)
     cites = "".join(
         f'<li><span class="pq-ref">[{c.n}]</span> '
-        + " · ".join(esc(x) for x in (c.hit.meta.title or c.hit.doc_name, c.hit.meta.region, c.hit.meta.date) if x)
+        + " · ".join(esc(x) for x in (c.hit.meta.title or c.hit.doc_name, c.hit.meta.region, c.hit.meta.date,
+                                      c.location or c.hit.location) if x)
         + (" · § " + esc(c.hit.chunk.section_path) if c.hit.chunk.section_path else "") + "</li>"
         for c in answer.citations
     )

@@ -3,6 +3,8 @@ its metadata and section outline; traditional-script documents can be shown in s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.context import Ctx
@@ -49,6 +51,15 @@ def render(ctx: Ctx) -> None:
             f'<div class="pq-meta">{meta_line(doc.meta, doc.name, section, lang)}'
             f'{("<span class=sep>·</span>" + esc(doc.meta.issuer)) if doc.meta.issuer else ""}'
             f'{("<span class=sep>·</span>" + esc(doc.meta.doc_number)) if doc.meta.doc_number else ""}</div>')
+    where = doc.location(*(src.get("answer") or src.get("sentence") or (src["start"], src["end"])))
+    if where or doc.regions:
+        # A converted file (PDF, DOCX, web page): the stored text is what was extracted; say from where.
+        st.html(f'<div class="pq-meta">{esc(where)}{"<span class=sep>·</span>" if where else ""}'
+                f'{esc(t("extracted_from", lang))} {esc(doc.meta.source or doc.path)}</div>')
+        original = Path(doc.path)
+        if original.is_file():
+            st.download_button(f"{t('original_file', lang)} {doc.name}", data=original.read_bytes(), file_name=doc.name,
+                               key="src_original")
     text = doc.text
     if doc.meta.script == "traditional":
         if st.toggle(t("show_simplified", lang), key="src_simplified"):

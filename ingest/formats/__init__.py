@@ -1,0 +1,6 @@
+"""Loaders of converted formats, one module each, registered with ``ingest.loaders.register_loader`` on import.
+
+Their heavy libraries (python-docx, pypdfium2, trafilatura) are imported when a file of that kind is read.
+"""
+
+from ingest.formats import docx, html, pdf  # noqa: F401

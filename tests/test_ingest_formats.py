@@ -1,0 +1,205 @@
+"""Converted formats: DOCX (python-docx writes the fixture), PDF (Chromium prints it), saved web pages, and a folder
+mixing them with GBK, Big5 and UTF-16 text files — indexed, asked, and cited by table row and by page."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def make_docx(path: Path) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.core_properties.title = "青岛市科技创新指标分解表"
+    d.add_heading("一、工作目标", level=1)
+    d.add_paragraph("到2025年，各市技术合同成交额目标如下。")
+    t = d.add_table(rows=5, cols=3)
+    rows = [("城市", "指标", "2025年目标"), ("济南市", "技术合同成交额", "600亿元"), ("烟台市", "技术合同成交额", "300亿元"),
+            ("青岛市", "技术合同成交额", "800亿元"), ("潍坊市", "技术合同成交额", "200亿元")]
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            t.cell(i, j).text = v
+    d.add_heading("二、保障措施", level=1)
+    d.add_paragraph("各市要加强组织领导，确保目标任务落实到位。")
+    d.save(path)
+    return path
+
+
+def chromium_pdf(html: str, path: Path, header_footer: bool = True) -> Path:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("POLICYQA_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium fonts-noto-cjk")
+        pytest.skip("Chromium not installed (apt-get install chromium fonts-noto-cjk)")
+    src = path.with_suffix(".src.html")
+    src.write_text(html, encoding="utf-8")
+    extra = [] if header_footer else ["--no-pdf-header-footer", "--print-to-pdf-no-header"]
+    subprocess.run([CHROMIUM, *ARGS, *extra, f"--print-to-pdf={path}", src.as_uri()], capture_output=True, timeout=120,
+                   check=True)
+    src.unlink()
+    return path
+
+
+PDF_HTML = """<html><head><meta charset="utf-8"><title>山东省科技创新发展报告</title>
+<style>body{font-family:"Noto Sans CJK SC",sans-serif;font-size:15px} .pb{page-break-after:always}</style></head><body>
+<div class="pb"><h1>一、总体情况</h1><p>全省各方面科技工作扎实推进，创新能力持续增强，科技成果转化步伐加快，高新技术产业产值占规模以上工业产值比重稳步提高，
+为经济社会高质量发展提供了有力支撑，各项改革任务全面完成。</p></div>
+<div class="pb"><h1>二、存在问题</h1><p>基础研究投入不足，企业创新主体地位有待加强。</p></div>
+<div><h1>三、下一步打算</h1><p>到2025年，全省技术合同成交额突破3000亿元，研发经费投入强度达到2.6%。</p></div>
+</body></html>"""
+
+PAGE_HTML = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">
+<title>济南市人民政府关于加快数字经济发展的意见_政策文件_济南市人民政府</title></head><body>
+<div class="top-nav"><a href="/">首页</a> <a href="/zwgk">政务公开</a> <a href="/zcwj">政策文件</a> <a href="/hd">互动交流</a></div>
+<div class="location">当前位置：首页 &gt; 政务公开 &gt; 政策文件</div>
+<table class="xxgk-table"><tr><td>索引号：</td><td>11370100004186050J/2023-00045</td><td>发文机关：</td><td>济南市人民政府</td></tr>
+<tr><td>成文日期：</td><td>2023年06月20日</td><td>发文字号：</td><td>济政发〔2023〕8号</td></tr></table>
+<div class="article-content"><h1>济南市人民政府关于加快数字经济发展的意见</h1>
+<p>各区县人民政府，市政府各部门：</p>
+<h2>一、发展目标</h2>
+<p>到2025年，全市数字经济核心产业增加值占地区生产总值比重达到12%，培育数字经济领军企业50家。</p>
+<h2>二、重点任务</h2>
+<p>加快建设算力基础设施，推进工业互联网平台建设，支持企业开展数字化转型。</p></div>
+<div class="bdshare">分享到：微信 微博 QQ空间</div>
+<div class="footer">主办单位：济南市人民政府办公厅 版权所有 网站标识码3701000001 鲁ICP备05001234号</div>
+</body></html>"""
+
+
+def test_docx_headings_tables_and_rows():
+    from ingest.loaders import load_file
+
+    path = make_docx(Path(os.environ.get("TMPDIR", "/tmp")) / f"t{os.getpid()}.docx")
+    try:
+        d = load_file(path)
+    finally:
+        path.unlink()
+    assert d.meta.title == "青岛市科技创新指标分解表"
+    assert "# 一、工作目标" in d.text and "| 青岛市 | 技术合同成交额 | 800亿元 |" in d.text
+    i = d.text.index("800亿元")
+    assert d.location(i, i + 5) == "表1第3行 / table 1, row 3"
+    table = next(r for r in d.regions if r.kind == "table")
+    assert table.header == "| 城市 | 指标 | 2025年目标 |"
+
+
+def test_a_passage_inside_a_long_table_is_indexed_with_its_header():
+    from dataclasses import replace
+
+    from index.build import indexed_text
+    from ingest.types import Chunk, DocMeta, Document, Region
+
+    header = "| 城市 | 2025年目标 |"
+    text = f"{header}\n| 济南市 | 600亿元 |\n| 青岛市 | 800亿元 |"
+    doc = Document("d", "t.docx", "/t.docx", text, DocMeta(title="指标表"), "h",
+                   regions=(Region(0, len(text), "table", "1", header),))
+    later = text.index("| 青岛市")
+    got = indexed_text(doc, Chunk("d", 1, later, len(text), text[later:]))
+    assert got == f"指标表\n{header}\n| 青岛市 | 800亿元 |"
+    first = indexed_text(doc, Chunk("d", 0, 0, later - 1, text[: later - 1]))
+    assert first.count(header) == 1  # a passage that holds the header is not given it twice
+    assert indexed_text(replace(doc, regions=()), Chunk("d", 1, later, len(text), text[later:])).count(header) == 0
+
+
+def test_pdf_pages_headers_footers_and_line_wraps(tmp_path):
+    from ingest.loaders import load_file
+
+    d = load_file(chromium_pdf(PDF_HTML, tmp_path / "report.pdf"))
+    pages = [r for r in d.regions if r.kind == "page"]
+    assert [r.label for r in pages] == ["1", "2", "3"]
+    i = d.text.index("3000亿元")
+    assert d.location(i, i + 7) == "第3页 / p. 3"
+    assert "方面" in d.text and "⽅" not in d.text  # Chromium's PDF maps 方 to a Kangxi radical; folded back
+    assert "创新能力持续增强，科技成果转化" in d.text  # the wrapped line is joined again
+    assert "\n一、总体情况\n" in f"\n{d.text}" and "\n二、存在问题\n" in d.text  # headings keep their own lines
+    skipped = [d.text[a:b] for a, b in d.skip_spans]
+    assert len(skipped) >= 3 and any("1/3" in s for s in skipped)  # Chromium's date/title header and page footer
+    assert d.meta.title == "山东省科技创新发展报告" and "3 pages" in d.meta.source
+
+
+def test_html_main_content_and_stated_metadata(tmp_path):
+    from ingest.loaders import load_file
+
+    p = tmp_path / "page.html"
+    p.write_bytes(PAGE_HTML.encode("gbk"))
+    d = load_file(p)
+    assert d.meta.title == "济南市人民政府关于加快数字经济发展的意见"
+    assert (d.meta.issuer, d.meta.date, d.meta.doc_number) == ("济南市人民政府", "2023-06-20", "济政发〔2023〕8号")
+    assert dict(d.meta.extra)["index_no"] == "11370100004186050J/2023-00045"
+    assert "## 一、发展目标" in d.text and "培育数字经济领军企业50家" in d.text
+    for chrome in ("互动交流", "分享到", "网站标识码", "当前位置", "索引号"):
+        assert chrome not in d.text, chrome
+    assert d.meta.region == "山东" and d.meta.city == "济南"
+
+
+@pytest.mark.parametrize("name,data,reason", [
+    ("broken.pdf", b"%PDF-1.4 not really", "PDF"),
+    ("broken.docx", b"PK\x03\x04 not a zip", "DOCX"),
+    ("empty.html", b"<html><body><script>var a=1;</script></body></html>", "empty"),
+])
+def test_bad_converted_files_say_why(tmp_path, name, data, reason):
+    from ingest.loaders import load_file
+    from ingest.types import LoadError
+
+    p = tmp_path / name
+    p.write_bytes(data)
+    with pytest.raises(LoadError) as e:
+        load_file(p)
+    assert reason in e.value.reason and str(p) in str(e.value)
+
+
+def test_a_pdf_without_text_says_it_needs_ocr(tmp_path):
+    from ingest.loaders import load_file
+    from ingest.types import LoadError
+
+    html = '<html><body><div style="width:300px;height:200px;background:#888"></div></body></html>'
+    p = chromium_pdf(html, tmp_path / "scan.pdf", header_footer=False)
+    with pytest.raises(LoadError, match="OCR"):
+        load_file(p)
+
+
+def test_mixed_folder_cites_the_table_row_and_the_page(tmp_path):
+    """The done-when of the formats issue, in the CLI: six files, four encodings, both scripts."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    make_docx(folder / "指标分解.docx")
+    chromium_pdf(PDF_HTML, folder / "report.pdf")
+    (folder / "page.html").write_bytes(PAGE_HTML.encode("gbk"))
+    (folder / "notice_gbk.txt").write_bytes("浙江省科技厅关于开展科技型中小企业评价工作的通知\n各市科技局：\n"
+                                            "请于2024年5月31日前完成科技型中小企业评价申报工作。".encode("gbk"))
+    (folder / "plan_big5.txt").write_bytes("臺北市智慧城市發展計畫\n到2026年，全市建置智慧路燈一萬盞。".encode("big5"))
+    (folder / "report_utf16.txt").write_bytes("河北省科技厅工作总结\n全年登记技术合同16914项。".encode("utf-16"))
+    index = tmp_path / "idx"
+    env = {**os.environ, "POLICYQA_ENCODER": "none"}
+    out = subprocess.run([sys.executable, "cli.py", "ingest", str(folder), "--index", str(index), "--json"],
+                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    rep = json.loads(out.stdout)
+    assert rep["documents"] == 6 and rep["skipped"] == []
+
+    def ask(q: str) -> dict:
+        r = subprocess.run([sys.executable, "cli.py", "ask", q, "--index", str(index), "--json"], capture_output=True,
+                           text=True, cwd=ROOT, env=env, timeout=300)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    a = ask("青岛市技术合同成交额2025年的目标是多少？")
+    assert "800亿元" in a["answer"]
+    assert a["citations"][0]["doc"] == "指标分解.docx" and a["citations"][0]["location"] == "表1第3行 / table 1, row 3"
+    b = ask("全省技术合同成交额要突破多少亿元？")
+    assert "3000亿元" in b["answer"]
+    assert b["citations"][0]["doc"] == "report.pdf" and b["citations"][0]["location"].startswith("第3页")
+    docs = subprocess.run([sys.executable, "cli.py", "docs", "--index", str(index), "--json"], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=300)
+    rows = {r["doc"]: r for r in json.loads(docs.stdout)}
+    assert rows["page.html"]["issuer"] == "济南市人民政府" and rows["plan_big5.txt"]["script"] == "traditional"
+    assert {rows[n]["encoding"] for n in ("notice_gbk.txt", "plan_big5.txt", "report_utf16.txt")} >= {"big5"}
