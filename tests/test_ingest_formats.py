@@ -157,12 +157,45 @@ def test_bad_converted_files_say_why(tmp_path, name, data, reason):
     assert reason in e.value.reason and str(p) in str(e.value)
 
 
-def test_a_pdf_without_text_says_it_needs_ocr(tmp_path):
+def _text_image_html(lines: list[str]) -> str:
+    """A page holding only a picture of text: what a scanner makes."""
+    import base64
+    import glob
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    fonts = sorted(f for f in glob.glob("/usr/share/fonts/**/*CJK*", recursive=True) if f.endswith((".ttc", ".otf")))
+    if not fonts:
+        pytest.fail("no CJK font (apt-get install fonts-noto-cjk)")
+    img = Image.new("RGB", (1400, 120 + 90 * len(lines)), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(fonts[0], 40)
+    for k, line in enumerate(lines):
+        draw.text((60, 60 + 90 * k), line, font=font, fill="black")
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    src = base64.b64encode(buf.getvalue()).decode()
+    return f'<html><body style="margin:0"><img style="width:100%" src="data:image/png;base64,{src}"></body></html>'
+
+
+def test_a_scanned_pdf_is_ocred_and_says_so(tmp_path):
+    from ingest.loaders import load_file
+
+    p = chromium_pdf(_text_image_html(["二、主要目标", "到2025年，全省技术合同成交额突破3000亿元。"]), tmp_path / "scan.pdf",
+                     header_footer=False)
+    d = load_file(p)
+    assert "技术合同成交额突破3000亿元" in d.text.replace(" ", "")
+    assert "OCR (rapidocr)" in d.meta.source and float(dict(d.meta.extra)["ocr"].split()[-1]) > 0.8
+    assert [r.label for r in d.regions if r.kind == "page"] == ["1"]
+
+
+def test_a_blank_scan_says_ocr_found_nothing(tmp_path):
     from ingest.loaders import load_file
     from ingest.types import LoadError
 
     html = '<html><body><div style="width:300px;height:200px;background:#888"></div></body></html>'
-    p = chromium_pdf(html, tmp_path / "scan.pdf", header_footer=False)
+    p = chromium_pdf(html, tmp_path / "blank.pdf", header_footer=False)
     with pytest.raises(LoadError, match="OCR"):
         load_file(p)
 

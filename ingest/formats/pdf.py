@@ -5,8 +5,8 @@ sentences rejoined and Kangxi radicals / compatibility ideographs folded (a Chro
 ⽅⾯); each page is a ``page`` region, so a citation says 第3页 / p. 3. Lines that repeat at the top or bottom of
 most pages (running headers, footers, page numbers) stay in the text but in ``skip_spans``: never indexed.
 
-A PDF whose pages hold no text (scanned) is OCRed when the optional engine (rapidocr) is installed, else refused
-with a message saying so; an encrypted or damaged PDF is refused with the reason.
+A PDF whose pages hold no text (scanned) is OCRed (``ocr.py``, rapidocr): the metadata's ``source`` and ``ocr``
+fields say so, with the mean confidence. An encrypted or damaged PDF is refused with the reason.
 """
 
 from __future__ import annotations
@@ -69,11 +69,13 @@ def _furniture(pages: list[list[str]]) -> set[str]:
 def load_pdf(path: Path, data: bytes) -> LoadedText:
     raw, n_pages, title = _page_texts(path, data)
     source = f"PDF, {n_pages} pages, text layer"
+    ocr: dict[str, str] = {}
     if not any(t.strip() for t in raw):
         from ingest.formats.ocr import ocr_pdf
 
         raw, note = ocr_pdf(path, data)
         source = f"PDF, {n_pages} pages, {note}"
+        ocr = {"ocr": note}
     if n_pages > MAX_PAGES:
         source += f"; only the first {MAX_PAGES} pages read"
     pages = [fix_pdf_text(t).split("\n") for t in raw]
@@ -104,4 +106,4 @@ def load_pdf(path: Path, data: bytes) -> LoadedText:
     # The producer's title when it is one (not a file name, a URL or a placeholder such as "untitled").
     title_ok = title and not re.search(r"\.(?:docx?|pdf|html?|txt|wps)$|^(?:untitled|microsoft word|无标题)|://", title, re.I)
     return LoadedText(text, "pdf", skip_spans=tuple(skips), regions=tuple(regions + table_regions(text)),
-                      meta={"title": title} if title_ok else None, source=source)
+                      meta={**({"title": title} if title_ok else {}), **ocr} or None, source=source)
