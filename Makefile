@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 SAMPLES ?= data/samples
 
-.PHONY: run test lint venv index bench clean
+.PHONY: run test lint venv index bench clean system-deps
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,6 +16,12 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 venv: $(BIN)/.installed
+
+# Debian packages: Chromium and a CJK font (browser tests, PDF fixtures), LibreOffice and antiword (legacy .doc).
+system-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui antiword >/dev/null
 
 # Indexes the samples only when the index is missing or stale (ingest is incremental).
 index: venv

@@ -236,3 +236,39 @@ def test_mixed_folder_cites_the_table_row_and_the_page(tmp_path):
     rows = {r["doc"]: r for r in json.loads(docs.stdout)}
     assert rows["page.html"]["issuer"] == "济南市人民政府" and rows["plan_big5.txt"]["script"] == "traditional"
     assert {rows[n]["encoding"] for n in ("notice_gbk.txt", "plan_big5.txt", "report_utf16.txt")} >= {"big5"}
+
+
+def _to_doc(docx_path: Path, out_dir: Path) -> Path:
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if not office:
+        pytest.fail("LibreOffice not installed (apt-get install libreoffice-writer-nogui; .ci/run does)")
+    subprocess.run([office, f"-env:UserInstallation=file://{out_dir}/profile", "--headless", "--convert-to", "doc",
+                    "--outdir", str(out_dir), str(docx_path)], capture_output=True, timeout=180, check=True)
+    return out_dir / (docx_path.stem + ".doc")
+
+
+def test_legacy_doc_keeps_tables_through_libreoffice(tmp_path):
+    from ingest.loaders import load_file
+
+    doc = _to_doc(make_docx(tmp_path / "plan.docx"), tmp_path)
+    d = load_file(doc)
+    assert "| 青岛市 | 技术合同成交额 | 800亿元 |" in d.text and "LibreOffice" in d.meta.source
+    i = d.text.index("800亿元")
+    assert d.location(i, i + 5) == "表1第3行 / table 1, row 3"
+
+
+def test_legacy_doc_through_antiword_when_libreoffice_is_absent(tmp_path, monkeypatch):
+    from ingest.formats import doc as doc_loader
+    from ingest.loaders import load_file
+
+    if not shutil.which("antiword"):
+        pytest.fail("antiword not installed (apt-get install antiword; .ci/run does)")
+    path = _to_doc(make_docx(tmp_path / "plan.docx"), tmp_path)
+    monkeypatch.setattr(doc_loader, "_soffice", lambda: None)
+    d = load_file(path)
+    assert "800亿元" in d.text and "antiword" in d.meta.source
+    monkeypatch.setattr(doc_loader.shutil, "which", lambda name: None)
+    from ingest.types import LoadError
+
+    with pytest.raises(LoadError, match="antiword"):
+        load_file(path)
