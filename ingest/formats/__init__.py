@@ -3,4 +3,4 @@
 Their heavy libraries (python-docx, pypdfium2, trafilatura) are imported when a file of that kind is read.
 """
 
-from ingest.formats import doc, docx, html, pdf  # noqa: F401
+from ingest.formats import doc, docx, html, ofd, pdf  # noqa: F401

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from ingest.types import Region
 
@@ -95,3 +96,50 @@ def fix_pdf_text(text: str) -> str:
             out.append(s)
         wrapped = len(s) >= 0.8 * width and width >= 12
     return "\n".join(out)
+
+
+_PAGE_NO = re.compile(r"^[-—–\s]*(?:第\s*)?(?!(?:19|20)\d\d\b)\d{1,4}\s*(?:页|/\s*\d{1,4})?[-—–\s]*$|^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d+)?$",
+                      re.I)
+
+
+def furniture(pages: list[list[str]]) -> set[str]:
+    """Lines that open or close most pages (≥ half, at least 3 pages): running headers and footers."""
+    if len(pages) < 3:
+        return set()
+    c: Counter[str] = Counter()
+    for lines in pages:
+        edge = {re.sub(r"\d+", "#", x.strip()) for x in lines[:2] + lines[-2:] if x.strip()}
+        c.update(edge)
+    return {k for k, v in c.items() if v >= max(3, len(pages) / 2)}
+
+
+
+def assemble_pages(raw: list[str]) -> tuple[str, list[Region], list[tuple[int, int]]]:
+    """Pages' texts (a PDF's or an OFD's) as one stored text: a blank line between pages, each page a ``page``
+    region, line wraps rejoined (``fix_pdf_text``), and the running headers, footers and page numbers at the top or
+    bottom of pages returned as spans never to index."""
+    pages = [fix_pdf_text(t).split("\n") for t in raw]
+    repeated = furniture(pages)
+    parts: list[str] = []
+    regions: list[Region] = []
+    skips: list[tuple[int, int]] = []
+    pos = 0
+    for i, lines in enumerate(pages, 1):
+        body = "\n".join(x for x in lines).strip("\n")
+        if not body.strip():
+            continue
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        start = pos
+        off = 0
+        for j, line in enumerate(body.split("\n")):
+            s = line.strip()
+            edge = j < 2 or j >= len(body.split("\n")) - 2
+            if s and edge and (re.sub(r"\d+", "#", s) in repeated or _PAGE_NO.match(s)):
+                skips.append((start + off, start + off + len(line)))
+            off += len(line) + 1
+        parts.append(body)
+        pos += len(body)
+        regions.append(Region(start, pos, "page", str(i)))
+    return "".join(parts), regions, skips

@@ -12,16 +12,13 @@ fields say so, with the mean confidence. An encrypted or damaged PDF is refused 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 
-from ingest.formats.common import fix_pdf_text, table_regions
+from ingest.formats.common import assemble_pages, table_regions
 from ingest.loaders import LoadedText, register_loader
-from ingest.types import LoadError, Region
+from ingest.types import LoadError
 
 MAX_PAGES = 2000  # pages read per PDF; the rest is reported as cut (see LoadedText.source)
-_PAGE_NO = re.compile(r"^[-—–\s]*(?:第\s*)?(?!(?:19|20)\d\d\b)\d{1,4}\s*(?:页|/\s*\d{1,4})?[-—–\s]*$|^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d+)?$",
-                      re.I)
 
 
 def _page_texts(path: Path, data: bytes) -> tuple[list[str], int, str]:
@@ -54,17 +51,6 @@ def _page_texts(path: Path, data: bytes) -> tuple[list[str], int, str]:
         pdf.close()
 
 
-def _furniture(pages: list[list[str]]) -> set[str]:
-    """Lines that open or close most pages (≥ half, at least 3 pages): running headers and footers."""
-    if len(pages) < 3:
-        return set()
-    c: Counter[str] = Counter()
-    for lines in pages:
-        edge = {re.sub(r"\d+", "#", x.strip()) for x in lines[:2] + lines[-2:] if x.strip()}
-        c.update(edge)
-    return {k for k, v in c.items() if v >= max(3, len(pages) / 2)}
-
-
 @register_loader(".pdf")
 def load_pdf(path: Path, data: bytes) -> LoadedText:
     raw, n_pages, title = _page_texts(path, data)
@@ -78,32 +64,8 @@ def load_pdf(path: Path, data: bytes) -> LoadedText:
         ocr = {"ocr": note}
     if n_pages > MAX_PAGES:
         source += f"; only the first {MAX_PAGES} pages read"
-    pages = [fix_pdf_text(t).split("\n") for t in raw]
-    furniture = _furniture(pages)
-    parts: list[str] = []
-    regions: list[Region] = []
-    skips: list[tuple[int, int]] = []
-    pos = 0
-    for i, lines in enumerate(pages, 1):
-        body = "\n".join(x for x in lines).strip("\n")
-        if not body.strip():
-            continue
-        if parts:
-            parts.append("\n\n")
-            pos += 2
-        start = pos
-        off = 0
-        for j, line in enumerate(body.split("\n")):
-            s = line.strip()
-            edge = j < 2 or j >= len(body.split("\n")) - 2
-            if s and edge and (re.sub(r"\d+", "#", s) in furniture or _PAGE_NO.match(s)):
-                skips.append((start + off, start + off + len(line)))
-            off += len(line) + 1
-        parts.append(body)
-        pos += len(body)
-        regions.append(Region(start, pos, "page", str(i)))
-    text = "".join(parts)
+    text, regions, skips = assemble_pages(raw)
     # The producer's title when it is one (not a file name, a URL or a placeholder such as "untitled").
     title_ok = title and not re.search(r"\.(?:docx?|pdf|html?|txt|wps)$|^(?:untitled|microsoft word|无标题)|://", title, re.I)
-    return LoadedText(text, "pdf", skip_spans=tuple(skips), regions=tuple(regions + table_regions(text)),
+    return LoadedText(text, "pdf", skip_spans=tuple(skips), regions=tuple([*regions, *table_regions(text)]),
                       meta={**({"title": title} if title_ok else {}), **ocr} or None, source=source)
