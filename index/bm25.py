@@ -193,7 +193,12 @@ class BM25Index:
         df = np.diff(indptr)
         idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
         average_idf = float(idf.sum() / n_terms) if n_terms else 0.0
-        idf[idf < 0] = epsilon * average_idf
+        if average_idf > 0:
+            idf[idf < 0] = epsilon * average_idf
+        else:
+            # A corpus of a few passages (one short file): most terms are in half of them, Okapi's idf is ≤ 0 for
+            # all of them and nothing would ever score above 0. Lucene's always-positive idf keeps the ranking.
+            idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
 
         # Per-doc length normaliser, in rank_bm25's operation order.
         norm = k1 * (1 - b + b * doc_len / avgdl) if avgdl > 0 else np.full(n_docs, k1 * (1 - b))

@@ -202,3 +202,13 @@ def test_load_errors(rand, tmp_path):
     (tmp_path / "bm25_data.npy").unlink()
     with pytest.raises(FileNotFoundError, match="bm25_data.npy"):
         BM25Index.load(tmp_path)
+
+
+def test_a_corpus_of_two_passages_still_ranks():
+    """Okapi's idf is ≤ 0 for every term of a two-passage corpus (one short file); the index still finds the passage
+    that holds the query's words."""
+    from index.bm25 import BM25Index
+
+    idx = BM25Index.build([["青岛市", "技术合同", "800亿元"], ["济南市", "技术合同", "600亿元"]])
+    ids, scores = idx.top_k({"青岛市": 1.0, "技术合同": 1.0}, 2)
+    assert ids.tolist()[0] == 0 and scores[0] > scores[1] > 0

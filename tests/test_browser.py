@@ -209,3 +209,32 @@ def test_hostile_document_stays_text(browser, tmp_path):
         finally:
             page.close()
     assert dialogs == []
+
+
+def test_source_view_of_a_docx_table_row(browser, tmp_path):
+    """A figure inside a DOCX table: the answer's source says the table row, and the original can be downloaded."""
+    from config import Config, EncoderConfig
+    from index.build import build_index
+    from tests.test_ingest_formats import make_docx
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    make_docx(docs / "指标分解.docx")
+    build_index([docs], Config().with_(index_dir=tmp_path / "index", encoder=EncoderConfig(backend="none")))
+    env = {"POLICYQA_INDEX_DIR": str(tmp_path / "index"), "POLICYQA_ENCODER": "none"}
+    with serve(env) as (url, _t0):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(60_000)
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            _ask(page, "青岛市技术合同成交额2025年的目标是多少？", 60_000)
+            card = page.locator(".pq-card").first
+            assert "800亿元" in card.inner_text() and "表1第3行" in card.inner_text()
+            page.get_by_role("button", name="查看原文").first.click()
+            _source_frame(page)
+            page.get_by_text("文本提取自", exact=False).first.wait_for(state="visible")
+            assert page.get_by_text("表1", exact=False).count() > 0
+            assert page.get_by_role("button", name="下载原文件 指标分解.docx").count() == 1
+            _shot(page, "docx-source.png")
+        finally:
+            page.close()
