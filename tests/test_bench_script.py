@@ -76,3 +76,15 @@ def test_bench_scale_says_when_the_source_index_is_missing(tmp_path):
                           "--questions", str(ROOT / "tests" / "data" / "gov" / "dev.jsonl")],
                          capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert out.returncode != 0 and "ingest" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_bench_formats_prints_a_row_per_format(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "policy_1.txt").write_text("山东省科技创新行动计划\n到2025年，全省技术合同成交额突破3000亿元。\n" * 5, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_formats.py"), "--corpus", str(corpus), "--docs",
+                          "1", "--rounds", "1", "--formats", "docx,html,ofd"], capture_output=True, text=True,
+                         timeout=600, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    rows = [line.split(" | ")[0] for line in out.stdout.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows[1:] == ["| docx", "| html", "| ofd"]
