@@ -247,7 +247,8 @@ def test_bad_ofd_says_why(tmp_path, parts, reason):
 
 
 def test_mixed_folder_cites_the_table_row_and_the_page(tmp_path):
-    """The done-when of the formats issue, in the CLI: eight files of six formats, four encodings, both scripts."""
+    """The done-when of the formats issue, in the CLI: nine files of six formats, five encodings (UTF-8,
+    GBK, GB18030, Big5, UTF-16), both scripts."""
     folder = tmp_path / "docs"
     folder.mkdir()
     make_docx(folder / "指标分解.docx")
@@ -257,6 +258,9 @@ def test_mixed_folder_cites_the_table_row_and_the_page(tmp_path):
                                             "请于2024年5月31日前完成科技型中小企业评价申报工作。".encode("gbk"))
     (folder / "plan_big5.txt").write_bytes("臺北市智慧城市發展計畫\n到2026年，全市建置智慧路燈一萬盞。".encode("big5"))
     (folder / "report_utf16.txt").write_bytes("河北省科技厅工作总结\n全年登记技术合同16914项。".encode("utf-16"))
+    # GB18030 beyond GBK: 𠮷 (U+20BB7) has a four-byte code there and none in GBK
+    (folder / "notice_gb18030.txt").write_bytes("四川省人民政府关于𠮷祥村乡村振兴示范建设的通知\n到2025年，建成示范村100个。"
+                                                .encode("gb18030"))
     make_ofd(folder / "report.ofd")
     _to_doc(make_docx(tmp_path / "旧版指标.docx"), folder)
     index = tmp_path / "idx"
@@ -265,7 +269,7 @@ def test_mixed_folder_cites_the_table_row_and_the_page(tmp_path):
                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
     assert out.returncode == 0, out.stderr
     rep = json.loads(out.stdout)
-    assert rep["documents"] == 8 and rep["skipped"] == []
+    assert rep["documents"] == 9 and rep["skipped"] == []
 
     def ask(q: str) -> dict:
         r = subprocess.run([sys.executable, "cli.py", "ask", q, "--index", str(index), "--json"], capture_output=True,
@@ -286,7 +290,10 @@ def test_mixed_folder_cites_the_table_row_and_the_page(tmp_path):
                           text=True, cwd=ROOT, env=env, timeout=300)
     rows = {r["doc"]: r for r in json.loads(docs.stdout)}
     assert rows["page.html"]["issuer"] == "济南市人民政府" and rows["plan_big5.txt"]["script"] == "traditional"
-    assert {rows[n]["encoding"] for n in ("notice_gbk.txt", "plan_big5.txt", "report_utf16.txt")} >= {"big5"}
+    enc = {n: rows[n]["encoding"] for n in ("notice_gbk.txt", "notice_gb18030.txt", "plan_big5.txt", "report_utf16.txt")}
+    assert enc["plan_big5.txt"] == "big5" and enc["report_utf16.txt"].startswith("utf-16"), enc
+    assert enc["notice_gbk.txt"] in ("gbk", "gb18030") and enc["notice_gb18030.txt"] == "gb18030", enc
+    assert rows["notice_gb18030.txt"]["title"].startswith("四川省人民政府关于𠮷祥村")
 
 
 def _to_doc(docx_path: Path, out_dir: Path) -> Path:
