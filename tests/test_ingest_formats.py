@@ -330,3 +330,24 @@ def test_legacy_doc_through_antiword_when_libreoffice_is_absent(tmp_path, monkey
 
     with pytest.raises(LoadError, match="antiword"):
         load_file(path)
+
+
+def test_html_article_inside_a_layout_table(tmp_path):
+    """Older government sites lay pages out with tables: the article sits in one cell beside a menu cell. The
+    article comes out as text with its own data table, not as rows of the layout."""
+    from ingest.loaders import load_file
+
+    menu = "".join(f'<a href="/m{i}">栏目{i}</a><br>' for i in range(12))
+    page = ('<html><head><meta charset="utf-8"><title>关于印发实施方案的通知</title></head><body>'
+            f'<table width="1000"><tr><td width="200">{menu}</td><td>'
+            '<div class="TRS_Editor"><p>各县（市、区）人民政府：</p><p>现将实施方案印发给你们，请认真贯彻执行。'
+            '到2025年，全市技术合同成交额突破150亿元，高新技术企业达到1200家，研发投入强度达到3%。</p>'
+            '<table><tr><td>指标</td><td>目标</td></tr><tr><td>高新技术企业</td><td>1200家</td></tr></table>'
+            '</div></td></tr></table></body></html>')
+    p = tmp_path / "old.htm"
+    p.write_text(page, encoding="utf-8")
+    d = load_file(p)
+    assert "栏目3" not in d.text and "| 各县" not in d.text
+    assert "到2025年，全市技术合同成交额突破150亿元" in d.text and "| 高新技术企业 | 1200家 |" in d.text
+    i = d.text.index("1200家 |")
+    assert d.location(i, i + 5) == "表1第1行 / table 1, row 1"

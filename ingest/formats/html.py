@@ -44,7 +44,7 @@ _CHROME = re.compile(r"(?:^|[-_\s])(?:nav|navbar|menu|breadcrumbs?|crumbs?|foote
                      r"toolbar|topbar|header-nav|location|position|weizhi|dqwz|fenxiang|print|related|links?|friend|"
                      r"login|search)(?:$|[-_\s\d])", re.I)
 _BLOCK = {"p", "div", "li", "dd", "dt", "section", "article", "blockquote", "pre", "center", "ul", "ol", "dl", "main",
-          "figure", "figcaption", "address", "tr", "tbody", "thead"}
+          "figure", "figcaption", "address", "tr", "tbody", "thead", "td", "th", "table"}
 _HEADING = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # 信息公开 table labels → DocMeta fields (others kept as extra fields)
 _LABELS = {"发文机关": "issuer", "发布机构": "issuer", "成文日期": "date", "发文日期": "date", "发布日期": "published",
@@ -102,6 +102,16 @@ def _stated_meta(root) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
+def _is_layout_table(table) -> bool:
+    """A table used for page layout, not data: it nests tables or holds paragraphs, headings or long cells (old
+    government sites put the whole article in one cell)."""
+    for c in table.iter("td", "th"):
+        if len(_text(c)) > 300 or any(isinstance(x.tag, str) and x.tag in ("table", "p", "div", "h1", "h2", "h3", "ul")
+                                      for x in c.iterdescendants()):
+            return True
+    return False
+
+
 def _main(body):
     """The element holding most of the page's text outside links (see the module docstring)."""
     el = body
@@ -110,8 +120,12 @@ def _main(body):
         if total == 0:
             break
         best = max((c for c in el if isinstance(c.tag, str)), key=_link_free_len, default=None)
-        if best is None or _link_free_len(best) < 0.8 * total or best.tag in ("table", "tbody", "tr", "p"):
+        if best is None or _link_free_len(best) < 0.8 * total or best.tag == "p":
             break
+        if best.tag in ("table", "tbody", "thead", "tr", "td", "th"):
+            table = best if best.tag == "table" else next(best.iterancestors("table"), None)
+            if table is None or not _is_layout_table(table):
+                break  # a data table holds the text: it is the content, rows and all
         el = best
     return el
 
@@ -134,7 +148,7 @@ def _emit(el, lines: list[str], buf: list[str], depth: int = 0) -> None:
         t = _text(el)
         if t:
             lines.append(f"{'#' * _HEADING[tag]} {t}")
-    elif tag == "table" and depth < MAX_DEPTH:
+    elif tag == "table" and depth < MAX_DEPTH and not _is_layout_table(el):
         flush()
         for tr in el.iter("tr"):
             cells = [_text(c) for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
