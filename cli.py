@@ -98,6 +98,8 @@ def ingest(
         typer.echo("无变化，索引保持不变 / Nothing changed; the index was kept as it is.")
     for p, reason in rep.skipped:
         typer.secho(f"跳过 skipped: {p}: {reason}", fg=typer.colors.YELLOW)
+    for name, what in rep.cut:
+        typer.secho(f"截断 cut: {name}: {what}", fg=typer.colors.YELLOW)
 
 
 def _filters(region: list[str], year_from: Optional[int], year_to: Optional[int], doc_type: list[str],

@@ -58,6 +58,18 @@ class EncoderConfig:
 
 
 @dataclass(frozen=True)
+class IngestLimits:
+    """What one file may cost (ingest/loaders.py); what a limit cuts is reported per file by ``ingest``."""
+
+    max_file_mb: float = 200.0  # larger files are skipped with a message (a 50 MB text file still loads)
+    max_chars: int = 20_000_000  # stored text beyond this is cut (the gov corpus' largest document has 0.2 M)
+    max_pages: int = 2_000  # PDF / OFD pages read
+    max_ocr_pages: int = 200  # scanned pages OCRed (~10 s a page on this machine's two cores)
+    max_seconds: float = 600.0  # a loader stops reading pages after this long and keeps what it read
+    max_chunks: int = 50_000  # passages per document
+
+
+@dataclass(frozen=True)
 class DenseConfig:
     """The dense side's FAISS index (index/vectors.py): exact below ``hnsw_above`` vectors, HNSW from there."""
 
@@ -135,6 +147,7 @@ class Config:
     )
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     dense: DenseConfig = field(default_factory=DenseConfig)
+    limits: IngestLimits = field(default_factory=IngestLimits)
     keep_versions: int = 2  # index versions kept on disk after a successful build
     # Dense vectors by (encoder, text hash); shared by index versions and, when set, by several indexes.
     vector_cache: Path | None = field(

@@ -48,6 +48,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    cut: list[tuple[str, str]] = field(default_factory=list)  # (document, what a limit cut)
     encoded: int = 0  # vectors computed in this build
     cached: int = 0  # vectors taken from the cache
     seconds: float = 0.0
@@ -59,6 +60,7 @@ class BuildReport:
             "documents": self.n_docs, "chunks": self.n_chunks, "added": self.added, "changed": self.changed,
             "unchanged": len(self.unchanged), "removed": self.removed,
             "skipped": [{"file": p, "reason": r} for p, r in self.skipped],
+            "cut": [{"doc": d, "what": w} for d, w in self.cut],
             "vectors_encoded": self.encoded, "vectors_cached": self.cached,
             "seconds": round(self.seconds, 2), "version": self.version, "rebuilt": self.rebuilt,
         }
@@ -148,7 +150,7 @@ def build_index(
     from ingest.chunking import chunk_document
     from ingest.loaders import load_file
     from ingest.metadata import load_sidecar
-    from ingest.pipeline import scan_folder
+    from ingest.pipeline import scan_folder_report
 
     t0 = time.time()
     progress = progress or (lambda *a: None)
@@ -195,7 +197,8 @@ def build_index(
             except LoadError as e:
                 report.skipped.append((e.path, e.reason))
                 sidecar = {}
-            paths = scan_folder(folder)
+            paths, passed_over = scan_folder_report(folder)
+            report.skipped.extend(passed_over)
             for i, p in enumerate(paths):
                 progress("load", i, len(paths))
                 ap = str(p.resolve())
@@ -209,7 +212,7 @@ def build_index(
                             d = replace(d, meta=d.meta.with_overrides(ov))
                         report.unchanged.append(p.name)
                     else:
-                        d = replace(load_file(p, ov or None, root=folder), path=ap)
+                        d = replace(load_file(p, ov or None, root=folder, limits=cfg.limits), path=ap)
                         (report.changed if old else report.added).append(p.name)
                 except LoadError as e:
                     report.skipped.append((e.path, e.reason))
@@ -259,7 +262,14 @@ def build_index(
         texts: list[str] = []
         for i, d in enumerate(doc_list):
             progress("chunk", i, len(doc_list))
-            for c in chunk_document(d, cfg.chunker):
+            doc_chunks = chunk_document(d, cfg.chunker)
+            if len(doc_chunks) > cfg.limits.max_chunks:
+                report.cut.append((d.name, f"only the first {cfg.limits.max_chunks:,} of {len(doc_chunks):,} passages "
+                                           "indexed (limits.max_chunks)"))
+                doc_chunks = doc_chunks[: cfg.limits.max_chunks]
+            if dict(d.meta.extra).get("cut"):
+                report.cut.append((d.name, dict(d.meta.extra)["cut"]))
+            for c in doc_chunks:
                 chunks.append(c)
                 texts.append(indexed_text(d, c, cfg.chunker.context_prefix))
         progress("chunk", len(doc_list), len(doc_list))

@@ -120,6 +120,18 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     if text is None:
         text = _strict(data, "utf-8")
         enc = "utf-8"
+    if text is None and b"\x00" not in data:
+        # Cut mid-character (a copy that stopped early): the last 1–3 bytes begin a UTF-8 sequence; drop them.
+        for k in (1, 2, 3):
+            if len(data) > k and 0xC0 <= data[-k] <= 0xF4 and all(0x80 <= b <= 0xBF for b in data[len(data) - k + 1:]):
+                text = _strict(data[:-k], "utf-8")
+                if text is not None:
+                    enc = "utf-8 (truncated)"
+                break
+    if text is None and b"\x00" not in data:
+        mixed = _decode_mixed(data)
+        if mixed is not None:
+            text, enc = mixed
     if text is None:
         if b"\x00" in data:
             raise LoadError(path, "二进制文件 / binary file (NUL bytes, no UTF-16 byte-order mark)")
@@ -128,6 +140,31 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     if _CONTROL.search(text[:4096]) and len(_CONTROL.findall(text[:4096])) > max(3, len(text[:4096]) // 100):
         raise LoadError(path, "二进制文件 / binary file (control characters)")
     return normalize_newlines(text), enc
+
+
+def _decode_mixed(data: bytes) -> tuple[str, str] | None:
+    """A file whose lines mix UTF-8 and GB18030 (pasted together from two sources): each line in the encoding it
+    decodes in; None unless both kinds of line occur and every line decodes.
+
+        >>> _decode_mixed("第一行是UTF-8".encode() + b"\\n" + "第二行是GBK".encode("gbk"))
+        ('第一行是UTF-8\\n第二行是GBK', 'utf-8+gb18030')
+    """
+    lines = data.split(b"\n")
+    out, kinds = [], set()
+    for line in lines:
+        t = _strict(line, "utf-8")
+        if t is not None:
+            if any(b > 0x7F for b in line):
+                kinds.add("utf-8")
+        else:
+            t = _strict(line, "gb18030")
+            if t is None or plausibility(t) < 0.3:
+                return None
+            kinds.add("gb18030")
+        out.append(t)
+    if kinds != {"utf-8", "gb18030"}:
+        return None
+    return "\n".join(out), "utf-8+gb18030"
 
 
 def _decode_legacy(data: bytes, path: str) -> tuple[str, str]:

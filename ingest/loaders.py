@@ -18,11 +18,14 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from config import IngestLimits
 from ingest.chrome import chrome_spans
 from ingest.encoding import decode_bytes
 from ingest.metadata import infer_metadata
@@ -41,6 +44,30 @@ class LoadedText:
 
 Loader = Callable[[Path, bytes], LoadedText]
 _LOADERS: dict[str, Loader] = {}
+
+
+@dataclass
+class FileBudget:
+    """The limits of the file being loaded, the time it started, and what its loader cut (``budget()``)."""
+
+    limits: IngestLimits
+    started: float
+    cuts: list[str]
+
+    def over_time(self) -> bool:
+        return time.monotonic() - self.started > self.limits.max_seconds
+
+    def cut(self, what: str) -> None:
+        self.cuts.append(what)
+
+
+_BUDGET: ContextVar[FileBudget | None] = ContextVar("policyqa_file_budget", default=None)
+
+
+def budget() -> FileBudget:
+    """The budget of the file ``load_file`` is loading (loaders read their page caps and deadline here)."""
+    b = _BUDGET.get()
+    return b if b is not None else FileBudget(IngestLimits(), time.monotonic(), [])
 
 
 def register_loader(*suffixes: str) -> Callable[[Loader], Loader]:
@@ -98,29 +125,51 @@ def _merge_spans(*groups: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int],
     return tuple(out)
 
 
-def load_file(path: Path, overrides: dict[str, Any] | None = None, root: Path | None = None) -> Document:
+def load_file(path: Path, overrides: dict[str, Any] | None = None, root: Path | None = None,
+              limits: IngestLimits | None = None) -> Document:
     """Load one file into a Document; ``overrides`` (sidecar values) win over inferred metadata.
 
-    Raises LoadError(path, reason) for unsupported, unreadable, empty, binary or undecodable files.
+    Raises LoadError(path, reason) for unsupported, unreadable, empty, binary, undecodable or too large files.
+    What ``limits`` cut (text beyond ``max_chars``, pages beyond ``max_pages``, pages after ``max_seconds``) is
+    kept in the metadata's ``cut`` field, which ``ingest`` reports.
     """
     path = Path(path)
+    limits = limits or IngestLimits()
     loader = loader_for(path)
     if loader is None:
-        raise LoadError(str(path), f"不支持的文件类型 / unsupported file type {path.suffix or '(none)'!r}; "
+        raise LoadError(str(path), f"不支持的格式，已跳过 / skipped: unsupported format {path.suffix or '(none)'!r}; "
                                    f"supported: {', '.join(supported_suffixes())}")
     try:
+        size = path.stat().st_size
+        if size > limits.max_file_mb * 2**20:
+            raise LoadError(str(path), f"文件过大，已跳过 / skipped: {size / 2**20:,.0f} MB is over the limit of "
+                                       f"{limits.max_file_mb:,.0f} MB (limits.max_file_mb)")
         data = path.read_bytes()
     except OSError as e:
         raise LoadError(str(path), f"无法读取 / cannot read file: {e.strerror or e}") from None
     if not data.strip():
         raise LoadError(str(path), "空文件 / empty file")
-    loaded = loader(path, data)
+    b = FileBudget(limits, time.monotonic(), [])
+    token = _BUDGET.set(b)
+    try:
+        loaded = loader(path, data)
+    finally:
+        _BUDGET.reset(token)
     if not loaded.text.strip():
         raise LoadError(str(path), "空文件 / empty file (no text after decoding)")
+    if len(loaded.text) > limits.max_chars:
+        cut_at = loaded.text.rfind("\n", 0, limits.max_chars) + 1 or limits.max_chars
+        b.cut(f"text cut at {cut_at:,} of {len(loaded.text):,} characters (limits.max_chars)")
+        loaded = LoadedText(loaded.text[:cut_at], loaded.encoding,
+                            tuple((s, min(e, cut_at)) for s, e in loaded.skip_spans if s < cut_at),
+                            tuple(replace(r, end=min(r.end, cut_at)) for r in loaded.regions if r.start < cut_at),
+                            loaded.meta, loaded.source)
     meta = infer_metadata(loaded.text, path.name)
     stated = {k: v for k, v in (loaded.meta or {}).items() if v}
     if stated:
         meta = meta.with_overrides(stated)
+    if b.cuts:
+        meta = meta.with_overrides({"cut": "; ".join(b.cuts)})
     if overrides:
         try:
             meta = meta.with_overrides(overrides)

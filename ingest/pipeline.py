@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,18 +25,43 @@ Progress = Callable[[int, int, Path], None]  # (index done, total, path)
 
 def scan_folder(folder: Path) -> list[Path]:
     """Supported files under ``folder`` (recursive), skipping hidden entries and sidecars; sorted."""
+    return scan_folder_report(folder)[0]
+
+
+def scan_folder_report(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """``(supported files, [(path, reason) passed over])`` under ``folder``: files of a type no loader reads, folders
+    that cannot be read, symlinks that loop back. Hidden entries and sidecar files are passed over silently.
+    Symlinked folders are followed once each."""
     folder = Path(folder)
     if not folder.is_dir():
         raise LoadError(str(folder), "不是文件夹 / not a folder")
     suffixes = set(supported_suffixes())
-    out = []
-    for p in folder.rglob("*"):
-        rel = p.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts):
+    out: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def unreadable(e: OSError) -> None:
+        skipped.append((e.filename or str(folder), f"无法读取文件夹，已跳过 / skipped: cannot read folder ({e.strerror or e})"))
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            skipped.append((dirpath, "符号链接循环，已跳过 / skipped: symlink loop (folder already scanned)"))
+            dirnames[:] = []
             continue
-        if p.is_file() and p.suffix.lower() in suffixes and p.name not in SIDECAR_NAMES:
-            out.append(p)
-    return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
+        seen.add(real)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            if name.startswith(".") or name in SIDECAR_NAMES:
+                continue
+            if not p.is_file():
+                skipped.append((str(p), "不是普通文件（断开的链接？）/ skipped: not a regular file (broken link?)"))
+            elif p.suffix.lower() in suffixes:
+                out.append(p)
+            else:
+                skipped.append((str(p), f"不支持的格式，已跳过 / skipped: unsupported format {p.suffix or '(none)'!r}"))
+    return sorted(out, key=lambda p: p.relative_to(folder).as_posix()), skipped
 
 
 def load_folder(folder: Path, progress: Progress | None = None) -> tuple[list[Document], list[tuple[str, str]]]:
@@ -45,10 +71,9 @@ def load_folder(folder: Path, progress: Progress | None = None) -> tuple[list[Do
     A malformed sidecar raises LoadError: silently ignoring the user's metadata would be worse.
     """
     folder = Path(folder)
-    files = scan_folder(folder)
+    files, skipped = scan_folder_report(folder)
     sidecar = load_sidecar(folder)
     docs: list[Document] = []
-    skipped: list[tuple[str, str]] = []
     for i, path in enumerate(files):
         rel = path.relative_to(folder).as_posix()
         overrides = sidecar.get(rel) or sidecar.get(path.name)

@@ -300,7 +300,7 @@ def _to_doc(docx_path: Path, out_dir: Path) -> Path:
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if not office:
         pytest.fail("LibreOffice not installed (apt-get install libreoffice-writer-nogui; .ci/run does)")
-    subprocess.run([office, f"-env:UserInstallation=file://{out_dir}/profile", "--headless", "--convert-to", "doc",
+    subprocess.run([office, f"-env:UserInstallation=file://{docx_path.parent}/lo-profile", "--headless", "--convert-to", "doc",
                     "--outdir", str(out_dir), str(docx_path)], capture_output=True, timeout=180, check=True)
     return out_dir / (docx_path.stem + ".doc")
 

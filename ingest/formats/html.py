@@ -30,6 +30,7 @@ adbar/trafilatura#354, #774 — and the section structure matters here.) Page ch
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import Path
 
@@ -198,7 +199,7 @@ def load_html(path: Path, data: bytes) -> LoadedText:
     if text is None:
         text, enc = decode_bytes(data, str(path))
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
     except (ValueError, lxml.etree.ParserError) as e:
         raise LoadError(str(path), f"无法解析的网页 / cannot parse HTML ({e})") from None
     stated = _stated_meta(root)
@@ -216,6 +217,14 @@ def load_html(path: Path, data: bytes) -> LoadedText:
     # the information table itself is metadata, not content
     lines = [ln for ln in lines if not (ln.startswith("|") and _LABEL_RE.match(ln.strip("| ").split("|")[0].strip()))]
     out = "\n".join(lines)
+    source = "HTML main content"
+    if not out.strip():
+        # The parser gave up on the structure (pathological nesting): the page's text with its tags stripped.
+        bare = re.sub(r"(?is)<(script|style|noscript)\b.*?</\1>", " ", text)
+        bare = re.sub(r"<[^>]*>", "\n", bare)
+        out = "\n".join(x for x in (re.sub(r"\s+", " ", ln).strip() for ln in bare.split("\n")) if x)
+        out = html_lib.unescape(out)
+        source = "HTML, tags stripped (its structure could not be parsed)"
     title = _title(root, lines)
     meta = {**stated, **({"title": title} if title else {})}
-    return LoadedText(out, enc, regions=tuple(table_regions(out)), meta=meta, source="HTML main content")
+    return LoadedText(out, enc, regions=tuple(table_regions(out)), meta=meta, source=source)

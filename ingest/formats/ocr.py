@@ -60,8 +60,15 @@ def ocr_pdf(path: Path, data: bytes) -> tuple[list[str], str]:
     pdf = pdfium.PdfDocument(data)
     pages: list[str] = []
     scores: list[float] = []
+    from ingest.loaders import budget
+
+    b = budget()
+    n = len(pdf)
     try:
-        for i in range(len(pdf)):
+        for i in range(min(n, b.limits.max_ocr_pages)):
+            if b.over_time():
+                b.cut(f"OCR stopped at page {i + 1} of {n}: over {b.limits.max_seconds:.0f} s (limits.max_seconds)")
+                break
             page = pdf[i]
             image = page.render(scale=SCALE).to_pil().convert("RGB")
             page.close()
@@ -71,6 +78,8 @@ def ocr_pdf(path: Path, data: bytes) -> tuple[list[str], str]:
             pages.append("\n".join(lines_of(result)))
     finally:
         pdf.close()
+    if n > b.limits.max_ocr_pages:
+        b.cut(f"only the first {b.limits.max_ocr_pages:,} of {n:,} scanned pages OCRed (limits.max_ocr_pages)")
     if not any(p.strip() for p in pages):
         raise LoadError(str(path), "扫描版 PDF，OCR 未识别出文字 / scanned PDF: OCR found no text")
     conf = sum(scores) / len(scores) if scores else 0.0

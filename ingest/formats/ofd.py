@@ -31,7 +31,7 @@ import zipfile
 from pathlib import Path
 
 from ingest.formats.common import assemble_pages, table_regions
-from ingest.loaders import LoadedText, register_loader
+from ingest.loaders import LoadedText, budget, register_loader
 from ingest.types import LoadError
 
 MAX_UNZIPPED = 500 * 2**20
@@ -134,7 +134,15 @@ def load_ofd(path: Path, data: bytes) -> LoadedText:
         pages = [_resolve(base, p.get("BaseLoc") or "") for p in doc.iter() if _local(p) == "Page" and p.get("BaseLoc")]
         if not pages:
             raise LoadError(str(path), "OFD 没有页面 / OFD document lists no pages")
-        raw = [_page_text(xml(p)) for p in pages]
+        b = budget()
+        if len(pages) > b.limits.max_pages:
+            b.cut(f"only the first {b.limits.max_pages:,} of {len(pages):,} pages read (limits.max_pages)")
+        raw = []
+        for i, p in enumerate(pages[: b.limits.max_pages]):
+            if b.over_time():
+                b.cut(f"pages {i + 1}–{len(pages)} not read: over {b.limits.max_seconds:.0f} s (limits.max_seconds)")
+                break
+            raw.append(_page_text(xml(p)))
     if not any(t.strip() for t in raw):
         raise LoadError(str(path), "OFD 中没有可提取的文字（可能是图片或矢量字形）/ no extractable text in the OFD "
                                    "(images or vectorised glyphs: unsupported)")

@@ -15,10 +15,8 @@ import re
 from pathlib import Path
 
 from ingest.formats.common import assemble_pages, table_regions
-from ingest.loaders import LoadedText, register_loader
+from ingest.loaders import LoadedText, budget, register_loader
 from ingest.types import LoadError
-
-MAX_PAGES = 2000  # pages read per PDF; the rest is reported as cut (see LoadedText.source)
 
 
 def _page_texts(path: Path, data: bytes) -> tuple[list[str], int, str]:
@@ -40,7 +38,11 @@ def _page_texts(path: Path, data: bytes) -> tuple[list[str], int, str]:
         except Exception:  # a damaged info dictionary only loses the title
             title = ""
         texts = []
-        for i in range(min(n, MAX_PAGES)):
+        b = budget()
+        for i in range(min(n, b.limits.max_pages)):
+            if b.over_time():
+                b.cut(f"pages {i + 1}–{n} not read: over {b.limits.max_seconds:.0f} s (limits.max_seconds)")
+                break
             page = pdf[i]
             tp = page.get_textpage()
             texts.append(tp.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
@@ -62,8 +64,9 @@ def load_pdf(path: Path, data: bytes) -> LoadedText:
         raw, note = ocr_pdf(path, data)
         source = f"PDF, {n_pages} pages, {note}"
         ocr = {"ocr": note}
-    if n_pages > MAX_PAGES:
-        source += f"; only the first {MAX_PAGES} pages read"
+    cap = budget().limits.max_pages
+    if n_pages > cap:
+        budget().cut(f"only the first {cap:,} of {n_pages:,} pages read (limits.max_pages)")
     text, regions, skips = assemble_pages(raw)
     # The producer's title when it is one (not a file name, a URL or a placeholder such as "untitled").
     title_ok = title and not re.search(r"\.(?:docx?|pdf|html?|txt|wps)$|^(?:untitled|microsoft word|无标题)|://", title, re.I)
