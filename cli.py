@@ -228,6 +228,26 @@ def info(index: Optional[Path] = typer.Option(None), as_json: bool = typer.Optio
 
 
 @app.command()
+def verify(index: Optional[Path] = typer.Option(None)):
+    """校验索引 / Check every file of the current index version against the checksums written with it."""
+    from index.store import REPAIR, check_files, current_version_dir
+
+    cfg = _config(index)
+    vdir = current_version_dir(Path(cfg.index_dir))
+    if vdir is None:
+        _err(f"索引不存在 / No index at {cfg.index_dir}")
+    problems = check_files(vdir, full=True)
+    if not (vdir / "files.json").is_file():
+        typer.echo(f"{vdir}: 此版本未记录校验和（旧版本）/ this version predates checksums; rebuild to add them")
+        return
+    if problems:
+        for p in problems:
+            typer.secho(f"损坏 damaged: {p}", fg=typer.colors.RED, err=True)
+        _err(REPAIR)
+    typer.echo(f"完好 / OK: every file of {vdir.name} matches its checksum")
+
+
+@app.command()
 def docs(index: Optional[Path] = typer.Option(None), as_json: bool = typer.Option(False, "--json")):
     """文档列表 / List indexed documents with their metadata."""
     qa = _open(index)

@@ -47,6 +47,54 @@ class IndexMismatchError(IndexError_):
     """The index was built with other encoder/analyzer/chunker settings."""
 
 
+class IndexCorruptError(IndexError_):
+    """A file of the index is missing, truncated or damaged."""
+
+
+FILES_JSON = "files.json"  # per version: every file's size and sha256, written when the version is published
+REPAIR = ("重新建索引即可修复（向量取自缓存，无需重新编码）/ repair: python cli.py ingest <folder> --rebuild "
+          "(vectors come from the cache, nothing is re-encoded)")
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_file_list(vdir: Path) -> None:
+    """Record the size and sha256 of every file of a version (``files.json``)."""
+    files = {p.relative_to(vdir).as_posix(): [p.stat().st_size, _sha256(p)]
+             for p in sorted(vdir.rglob("*")) if p.is_file() and p.name != FILES_JSON}
+    (vdir / FILES_JSON).write_text(json.dumps(files, indent=0), encoding="utf-8")
+
+
+def check_files(vdir: Path, full: bool = False) -> list[str]:
+    """Problems with a version's files against ``files.json``: missing or resized files (always), changed contents
+    (``full``: every file hashed). [] when all is well or the version predates ``files.json``."""
+    listing = vdir / FILES_JSON
+    if not listing.is_file():
+        return []
+    try:
+        files = json.loads(listing.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [f"{FILES_JSON} is unreadable"]
+    problems = []
+    for rel, (size, digest) in files.items():
+        p = vdir / rel
+        if not p.is_file():
+            problems.append(f"{rel} is missing")
+        elif p.stat().st_size != size:
+            problems.append(f"{rel} has {p.stat().st_size:,} bytes, {size:,} were written")
+        elif full and _sha256(p) != digest:
+            problems.append(f"{rel} has changed since it was written (checksum differs)")
+    return problems
+
+
 def current_version_dir(index_dir: Path) -> Path | None:
     cur = index_dir / "CURRENT"
     if not cur.exists():
@@ -89,6 +137,7 @@ def publish_version(index_dir: Path, staging: Path, keep: int = 2) -> Path:
     """Move a fully written staging directory into ``versions/`` and make it current."""
     versions = index_dir / "versions"
     versions.mkdir(parents=True, exist_ok=True)
+    write_file_list(staging)
     _fsync_tree(staging)
     final = versions / staging.name.removeprefix(".staging-")
     os.replace(staging, final)
@@ -257,7 +306,13 @@ def load_index(index_dir: Path, expect: dict[str, Any] | None = None, load_dense
         raise IndexMissingError(
             f"索引不存在 / No index at {index_dir}. 请先运行 / run first: python cli.py ingest <folder>"
         )
-    manifest = json.loads((vdir / "manifest.json").read_text(encoding="utf-8"))
+    problems = check_files(vdir)
+    if problems:
+        raise IndexCorruptError(f"索引文件损坏 / The index at {vdir} is damaged: {'; '.join(problems[:3])}. {REPAIR}")
+    try:
+        manifest = json.loads((vdir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise IndexCorruptError(f"索引文件损坏 / {vdir / 'manifest.json'} cannot be read ({e}). {REPAIR}") from None
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexMismatchError(
             f"Index at {vdir} has format {manifest.get('format_version')}, this code reads {FORMAT_VERSION}: "
@@ -270,21 +325,32 @@ def load_index(index_dir: Path, expect: dict[str, Any] | None = None, load_dense
                 f"索引设置不一致 / The index at {vdir} was built with another {key} ({_short(have)}) than the current "
                 f"configuration ({_short(want)}): rebuild with `python cli.py ingest <folder> --rebuild`."
             )
-    docs, roots = read_documents(vdir / "docs.sqlite")
-    con = sqlite3.connect(f"file:{vdir / 'docs.sqlite'}?mode=ro", uri=True)
     try:
-        rows = con.execute('SELECT doc_idx, ordinal, start, "end", section FROM chunks ORDER BY idx').fetchall()
-    finally:
-        con.close()
-    arr = np.array([r[:4] for r in rows], dtype=np.int64).reshape(-1, 4)
-    sec_cache: dict[str, tuple[str, ...]] = {}
-    sections = [sec_cache.setdefault(r[4], tuple(json.loads(r[4]))) for r in rows]
-    bm25 = BM25Index.load(vdir / "bm25")
+        docs, roots = read_documents(vdir / "docs.sqlite")
+        con = sqlite3.connect(f"file:{vdir / 'docs.sqlite'}?mode=ro", uri=True)
+        try:
+            rows = con.execute('SELECT doc_idx, ordinal, start, "end", section FROM chunks ORDER BY idx').fetchall()
+        finally:
+            con.close()
+        arr = np.array([r[:4] for r in rows], dtype=np.int64).reshape(-1, 4)
+        sec_cache: dict[str, tuple[str, ...]] = {}
+        sections = [sec_cache.setdefault(r[4], tuple(json.loads(r[4]))) for r in rows]
+    except (sqlite3.Error, ValueError, TypeError, IndexError) as e:
+        raise IndexCorruptError(f"索引文件损坏 / {vdir / 'docs.sqlite'} cannot be read ({e}). {REPAIR}") from None
+    try:
+        bm25 = BM25Index.load(vdir / "bm25")
+    except (OSError, ValueError, KeyError) as e:
+        raise IndexCorruptError(f"索引文件损坏 / {vdir / 'bm25'} cannot be read ({e}). {REPAIR}") from None
     dense = None
     if load_dense and (vdir / "dense").exists():
         from index.vectors import DenseIndex
 
-        dense = DenseIndex.load(vdir / "dense")
+        try:
+            dense = DenseIndex.load(vdir / "dense")
+        except (OSError, ValueError, RuntimeError) as e:
+            raise IndexCorruptError(f"索引文件损坏 / {vdir / 'dense'} cannot be read ({e}). {REPAIR}") from None
+    if dense is not None and dense.ntotal != len(rows):
+        raise IndexCorruptError(f"索引文件损坏 / {vdir}: {dense.ntotal:,} vectors for {len(rows):,} passages. {REPAIR}")
     return LoadedIndex(
         path=vdir, manifest=manifest, docs=docs, roots=roots,
         chunk_doc=arr[:, 0].astype(np.int32), chunk_ordinal=arr[:, 1].astype(np.int32),

@@ -7,6 +7,8 @@ encoded batch is committed before the next starts (WAL journal), so whatever was
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +28,7 @@ CREATE TABLE IF NOT EXISTS vectors (
     PRIMARY KEY (encoder, hash)
 ) WITHOUT ROWID
 """
+log = logging.getLogger("policyqa.index")
 _IN_CHUNK = 500  # stay well below SQLite's bound-parameter limit
 
 
@@ -51,16 +54,38 @@ class VectorCache:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.set_aside: Path | None = None  # where a damaged cache was moved (it is rebuilt, never trusted)
         try:
-            # One connection shared across threads (Streamlit), serialised by our lock.
-            self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: commits survive a killed process
-            self._db.execute(_SCHEMA)
-            self._db.commit()
+            self._db = self._open()
         except sqlite3.DatabaseError as e:
-            raise ValueError(f"{self.path}: not a usable vector cache ({e})") from e
+            # A damaged cache only costs re-encoding: move it aside (kept for inspection) and start afresh.
+            import time
+
+            self.set_aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+            os.replace(self.path, self.set_aside)
+            for extra in ("-wal", "-shm"):
+                Path(f"{self.path}{extra}").unlink(missing_ok=True)
+            log.warning("%s: damaged vector cache (%s) moved to %s; vectors will be re-encoded", self.path, e,
+                        self.set_aside)
+            try:
+                self._db = self._open()
+            except sqlite3.DatabaseError as e2:
+                raise ValueError(f"{self.path}: not a usable vector cache ({e2})") from e2
         self._lock = threading.Lock()
+
+    def _open(self) -> sqlite3.Connection:
+        # One connection shared across threads (Streamlit), serialised by our lock.
+        db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: commits survive a killed process
+            db.execute(_SCHEMA)
+            db.execute("SELECT COUNT(*) FROM vectors").fetchone()
+            db.commit()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def get_many(self, encoder_name: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Cached vectors for those of ``hashes`` that are present (missing ones are simply absent)."""

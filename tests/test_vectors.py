@@ -140,11 +140,11 @@ def test_cache_put_get(tmp_path):
         assert c.get_many("e", hs[:1])[hs[0]].dtype == np.float32
 
 
-def test_cache_rejects_non_sqlite(tmp_path):
+def test_cache_sets_a_non_sqlite_file_aside(tmp_path):
     bad = tmp_path / "x.sqlite"
     bad.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(ValueError, match="x.sqlite"):
-        VectorCache(bad)
+    with VectorCache(bad) as c:  # never trusted, never deleted: moved aside, a fresh cache in its place
+        assert c.count() == 0 and c.set_aside.read_bytes().startswith(b"not a database")
 
 
 def test_encode_with_cache_encodes_only_misses(tmp_path):
