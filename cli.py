@@ -86,6 +86,10 @@ def ingest(
         rep = build_index(folders, cfg, rebuild=rebuild, remove=remove, progress=_Bars(quiet or as_json))
     except (LoadError, IndexError_) as e:
         _err(f"错误 / Error: {e}")
+    except OSError as e:  # a full disk, a quota, a read-only index folder: the previous version is untouched
+        _err(f"无法写入索引（磁盘已满？）/ Cannot write the index at {cfg.index_dir}: {e.strerror or e}"
+             f"{' (' + e.filename + ')' if getattr(e, 'filename', None) else ''}. 之前的索引版本未受影响 / "
+             "the previous index version is untouched.")
     if as_json:
         print(json.dumps(rep.to_json(), ensure_ascii=False, indent=1))
         return

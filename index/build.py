@@ -30,6 +30,7 @@ import numpy as np
 
 from config import DATA_DIR, Config
 from index import store
+from index.faults import crash_point
 from ingest.types import Chunk, Document, LoadError
 
 # callable(stage, done, total): stages are "load", "chunk", "tokenize", "encode", "write"
@@ -292,7 +293,9 @@ def build_index(
         staging.mkdir(parents=True)
         try:
             bm25.save(staging / "bm25")
+            crash_point("bm25")
             store.write_docs_db(staging / "docs.sqlite", doc_list, root_list, chunks)
+            crash_point("sqlite")
             manifest = {
                 "format_version": store.FORMAT_VERSION,
                 **settings,
@@ -361,6 +364,7 @@ def _dense_stage(encoder, texts: list[str], staging: Path, manifest: dict, cfg: 
     dc = cfg.dense
     DenseIndex.build(np.asarray(vecs, dtype=np.float32).reshape(-1, encoder.dim), factory_for(len(texts), dc),
                      ef_construction=dc.ef_construction, ef_search=dc.ef_search).save(staging / "dense")
+    crash_point("dense")
     manifest["dim"] = dim
     return st.encoded, st.cached
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.faults import crash_point
 from index.store import atomic_write_text
 from index.vector_cache import VectorCache, plan_encoding, run_encoding
 
@@ -157,6 +158,7 @@ def encode_stage(
     last = [now]
 
     def on_batch(n: int, chars: int) -> None:
+        crash_point("encode")
         st.encoded += n
         st.chars_done += chars
         st.updated = time.time()

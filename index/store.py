@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from index.faults import crash_point
 from ingest.types import Chunk, DocMeta, Document, Region
 
 FORMAT_VERSION = 1
@@ -123,12 +124,14 @@ def _fsync_tree(path: Path) -> None:
     _fsync_dir(path)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, crash: str | None = None) -> None:
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
+    if crash:
+        crash_point(crash)
     os.replace(tmp, path)
     _fsync_dir(path.parent)
 
@@ -142,7 +145,8 @@ def publish_version(index_dir: Path, staging: Path, keep: int = 2) -> Path:
     final = versions / staging.name.removeprefix(".staging-")
     os.replace(staging, final)
     _fsync_dir(versions)
-    atomic_write_text(index_dir / "CURRENT", final.name + "\n")
+    crash_point("switch")
+    atomic_write_text(index_dir / "CURRENT", final.name + "\n", crash="current")
     prune_versions(index_dir, keep)
     return final
 
@@ -158,6 +162,7 @@ def prune_versions(index_dir: Path, keep: int) -> None:
     done = sorted((p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
     for old in done[: max(0, len(done) - keep)]:
         if cur is None or old.resolve() != cur.resolve():
+            crash_point("prune")
             shutil.rmtree(old, ignore_errors=True)
     for stale in versions.parent.glob(".staging-*"):
         # A staging dir older than an hour belongs to a killed build.
