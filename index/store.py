@@ -303,7 +303,29 @@ def current_manifest(index_dir: Path) -> dict[str, Any] | None:
 
 def load_index(index_dir: Path, expect: dict[str, Any] | None = None, load_dense: bool = True) -> LoadedIndex:
     """Load the current version. ``expect`` holds settings that must match the manifest
-    (``encoder``, ``analyzer``); a difference raises IndexMismatchError telling to rebuild."""
+    (``encoder``, ``analyzer``); a difference raises IndexMismatchError telling to rebuild.
+
+    A build that publishes (and prunes) while this reads can remove the version being read; then the version that
+    is current by then is read instead (a few tries), so a reader never fails on a concurrent re-index."""
+    for attempt in range(5):
+        before = _current_name(index_dir)
+        try:
+            return _load_version(index_dir, expect, load_dense)
+        except (IndexCorruptError, IndexMissingError, FileNotFoundError):
+            if attempt == 4 or _current_name(index_dir) == before:
+                raise  # not a race with a build: the index really is missing or damaged
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
+
+
+def _current_name(index_dir: Path) -> str | None:
+    try:
+        return (Path(index_dir) / "CURRENT").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def _load_version(index_dir: Path, expect: dict[str, Any] | None, load_dense: bool) -> LoadedIndex:
     from index.bm25 import BM25Index
 
     vdir = current_version_dir(index_dir)
