@@ -238,3 +238,63 @@ def test_source_view_of_a_docx_table_row(browser, tmp_path):
             _shot(page, "docx-source.png")
         finally:
             page.close()
+
+
+def test_app_answers_while_the_cli_reindexes(browser, tmp_path):
+    """The app keeps answering, from one version at a time, while ``cli.py ingest`` rebuilds the same index."""
+    import threading
+
+    from tests.test_concurrency import NEW, OLD
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    doc = docs / "plan.txt"
+    doc.write_text(OLD, encoding="utf-8")
+    index = tmp_path / "index"
+    env = {"POLICYQA_INDEX_DIR": str(index), "POLICYQA_ENCODER": "none"}
+    run = {**os.environ, **env}
+    subprocess.run([sys.executable, "cli.py", "ingest", str(docs), "--quiet"], cwd=ROOT, env=run, check=True,
+                   capture_output=True, timeout=120)
+    stop = threading.Event()
+    builds: list[int] = []
+
+    def reindex() -> None:
+        i = 0
+        while not stop.is_set():
+            doc.write_text(NEW if i % 2 == 0 else OLD, encoding="utf-8")
+            r = subprocess.run([sys.executable, "cli.py", "ingest", str(docs), "--quiet"], cwd=ROOT, env=run,
+                               capture_output=True, text=True, timeout=120)
+            builds.append(r.returncode)
+            i += 1
+
+    answers: list[str] = []
+    with serve(env) as (url, _t0):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(60_000)
+        writer = threading.Thread(target=reindex)
+        writer.start()
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            for k in range(8):
+                q = "全省技术合同成交额要突破多少？" if k % 2 == 0 else "全省技术合同成交额的目标是突破多少亿元？"
+                _ask(page, q, 60_000)
+                # Streamlit replaces the page element by element: read once the rerun has finished (stable text)
+                last, passages = None, ""
+                for _ in range(40):
+                    card = page.locator(".pq-card").first.inner_text()
+                    passages = " ".join(page.locator(".pq-hit").all_inner_texts())
+                    if (card, passages) == last and page.locator("[data-testid='stStatusWidget']").count() == 0:
+                        break
+                    last = (card, passages)
+                    page.wait_for_timeout(500)
+                assert page.locator("[data-testid='stException']").count() == 0
+                figure = "500亿元" if "500亿元" in card else "800亿元" if "800亿元" in card else card
+                other = "2万家" if figure == "500亿元" else "1万家"
+                assert figure in ("500亿元", "800亿元") and other not in passages, (card, passages)
+                answers.append(figure)
+        finally:
+            stop.set()
+            writer.join(180)
+            _shot(page, "reindex.png")
+            page.close()
+    assert builds and all(rc == 0 for rc in builds) and len(answers) == 8
