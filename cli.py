@@ -124,12 +124,19 @@ def _open(index: Optional[Path]):
         _err(str(e))
 
 
+def _check_k(k: int) -> None:
+    if k < 1:
+        _err(f"k 须为正整数 / --k must be at least 1 (got {k})")
+
+
 def _batch(path: Path):
     for ln, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
+            if not isinstance(row["question"], str):
+                raise TypeError("question is not a string")
             yield row["id"], row["question"]
         except (json.JSONDecodeError, KeyError, TypeError) as e:
             _err(f"{path}:{ln}: each line needs a JSON object with 'id' and 'question' ({e})")
@@ -154,14 +161,22 @@ def search(
     qa = _open(index)
     flt = _filters(region, year_from, year_to, doc_type, doc)
     kw = dict(mode=mode, fusion=fusion, dense_weight=dense_weight)
+    _check_k(k)
     if batch:
         for qid, q in _batch(batch):
-            hits = qa.search(q, k, flt, **kw)
+            try:
+                hits = qa.search(q, k, flt, **kw)
+            except ValueError as e:  # an empty or unusable question on one line: say so there, go on
+                print(json.dumps({"id": qid, "question": q, "error": str(e)}, ensure_ascii=False))
+                continue
             print(json.dumps({"id": qid, "question": q, "hits": [h.to_json() for h in hits]}, ensure_ascii=False))
         return
-    if not query:
+    if not query or not query.strip():
         _err("请给出查询 / give a query or --batch FILE")
-    hits = qa.search(query, k, flt, **kw)
+    try:
+        hits = qa.search(query, k, flt, **kw)
+    except ValueError as e:
+        _err(f"错误 / Error: {e}")
     if as_json:
         print(json.dumps({"query": query, "hits": [h.to_json() for h in hits]}, ensure_ascii=False, indent=1))
         return
@@ -193,14 +208,22 @@ def ask(
     qa = _open(index)
     flt = _filters(region, year_from, year_to, doc_type, doc)
     use_llm = False if no_llm else None
+    _check_k(k)
     if batch:
         for qid, q in _batch(batch):
-            a = qa.ask(q, k, flt, use_llm=use_llm)
+            try:
+                a = qa.ask(q, k, flt, use_llm=use_llm)
+            except ValueError as e:  # an empty or unusable question on one line: say so there, go on
+                print(json.dumps({"id": qid, "question": q, "error": str(e)}, ensure_ascii=False))
+                continue
             print(json.dumps({"id": qid, **a.to_json()}, ensure_ascii=False))
         return
-    if not question:
+    if not question or not question.strip():
         _err("请给出问题 / give a question or --batch FILE")
-    a = qa.ask(question, k, flt, use_llm=use_llm)
+    try:
+        a = qa.ask(question, k, flt, use_llm=use_llm)
+    except ValueError as e:
+        _err(f"错误 / Error: {e}")
     if as_json:
         print(json.dumps(a.to_json(), ensure_ascii=False, indent=1))
         return

@@ -42,6 +42,9 @@ class PolicyQA:
     def ask(self, question: str, k: int | None = None, filters: Filters | None = None, *, use_llm: bool | None = None,
             **search_kw) -> Answer:
         """Answer ``question`` from the indexed documents, or abstain."""
+        from retrieval.query import clean_query
+
+        question = clean_query(question)
         res = self.searcher.search_full(question, k or self.cfg.retrieval.k, filters, **search_kw)
         an = self.searcher.analyzer
         if self.cfg.retrieval.answer == "naive":  # the evaluation baseline (eval/configs.py "naive")

@@ -311,6 +311,19 @@ class QueryAnalysis:
         return {t: round(v, 6) for t, v in w.items() if v > 0}
 
 
+_UNSAFE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_query(text: str) -> str:
+    """A typed or pasted question without what no text holds: lone surrogates and control characters (a space each,
+    so the words around them stay apart).
+
+        >>> clean_query("技术" + chr(0xD800) + "合同" + chr(27) + "[31m")
+        '技术 合同 [31m'
+    """
+    return _UNSAFE.sub(" ", text) if isinstance(text, str) else text
+
+
 def analyze_query(text: str, lexicon: Lexicon | None = None, expand: bool = True) -> QueryAnalysis:
     """Analyse a Chinese, English or mixed question (see ``QueryAnalysis``).
 

@@ -27,7 +27,7 @@ from index.store import LoadedIndex, current_manifest, load_index
 from retrieval.feedback import feedback_terms
 from retrieval.fusion import fuse
 from retrieval.lexicon import GLOSSARY_WEIGHT, Expansion
-from retrieval.query import QueryAnalysis, analyze_query
+from retrieval.query import QueryAnalysis, analyze_query, clean_query
 from retrieval.senses import SenseChooser
 from retrieval.types import Filters, Hit
 
@@ -165,8 +165,9 @@ class Searcher:
         dense_weight: float | None = None,
         expand: bool | None = None,
     ) -> SearchResult:
+        query = clean_query(query)
         rc = self.cfg.retrieval
-        k = k or rc.k
+        k = min(max(1, k or rc.k), max(1, self.index.n_chunks))  # k of 10^9 asks for every passage, no more
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; use one of {MODES}")
         if mode != "bm25" and (self.encoder is None or self.index.dense is None):
