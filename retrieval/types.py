@@ -123,6 +123,7 @@ class Answer:
     hits: tuple[Hit, ...] = ()  # all retrieved passages, cited or not
     method: str = "extractive"  # "extractive" | "llm"
     english: str = ""  # mechanical English rendering of the answer, when there is one
+    note: str = ""  # why the answer came this way when that is not the usual one (an LLM that failed, …)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,4 +136,5 @@ class Answer:
             "supporting": self.supporting,
             "method": self.method,
             "citations": [c.to_json() for c in self.citations],
+            **({"note": self.note} if self.note else {}),
         }

@@ -162,7 +162,7 @@ def extract_answer(
     cfg = llm.config_from_env()
     if cfg is None:
         return ans
-    return llm.answer_with_llm(question, hits, cfg, fallback=ans) or ans
+    return llm.answer_with_llm(question, hits, cfg, fallback=ans)
 
 
 def _extractive(question, hits, tokenize, normalize, query_regions, threshold, max_citations, cite_ratio, expansions,
