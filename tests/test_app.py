@@ -385,3 +385,13 @@ def test_every_string_has_both_languages():
     for key, (zh, en) in STRINGS.items():
         assert zh and en, key
         assert set(re.findall(r"{(\w+)", zh)) == set(re.findall(r"{(\w+)", en)), key
+
+
+def test_answer_card_shows_an_llm_note_as_text():
+    from retrieval.types import Answer
+    from ui.render import answer_card
+
+    a = Answer(question="q", answer="550亿元", answer_type="number", abstained=False, confidence=0.9,
+               note="LLM 未采用 / LLM answer not used: <script>alert(1)</script>")
+    html = answer_card(a, "zh")
+    assert '<div class="pq-note">' in html and "<script>" not in html and "&lt;script&gt;" in html

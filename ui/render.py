@@ -182,7 +182,8 @@ def answer_card(answer, lang: str) -> str:
         f'{esc(t("conf_" + lvl, lang))}</span>'
         f'<span class="pq-badge">{esc(t("answer_type", lang))}: {esc(answer.answer_type)}</span>'
         f'<span class="pq-badge">{esc(answer.method)}</span></div>'
-        f'{support}'
+        + (f'<div class="pq-note">{esc(answer.note)}</div>' if getattr(answer, "note", "") else "")
+        + f'{support}'
         f'<div class="pq-label" style="margin-top:12px">{esc(t("sources", lang))}</div><ul class="pq-cites">{cites}</ul>'
         "</div>"
     )
