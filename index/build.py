@@ -205,7 +205,7 @@ def build_index(
                 ap = str(p.resolve())
                 ov = {**sidecar.get(p.name, {}), **overrides.get(p.name, {})}
                 try:
-                    raw_hash = _file_hash(p)
+                    raw_hash = store.file_sha256(p)
                     old = prev_by_path.get(ap)
                     if reuse_ok and old and old[0].content_hash == raw_hash:
                         d = old[0]
@@ -382,16 +382,6 @@ def _fresh_staging(index_dir: Path, staging: Path) -> Path:
     new = index_dir / f".staging-v{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
     os.replace(staging, new)
     return new
-
-
-def _file_hash(p: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(p, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _meta_digest(docs: list[Document]) -> str:

@@ -57,7 +57,8 @@ REPAIR = ("重新建索引即可修复（向量取自缓存，无需重新编码
           "(vectors come from the cache, nothing is re-encoded)")
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MB blocks."""
     import hashlib
 
     h = hashlib.sha256()
@@ -69,7 +70,7 @@ def _sha256(path: Path) -> str:
 
 def write_file_list(vdir: Path) -> None:
     """Record the size and sha256 of every file of a version (``files.json``)."""
-    files = {p.relative_to(vdir).as_posix(): [p.stat().st_size, _sha256(p)]
+    files = {p.relative_to(vdir).as_posix(): [p.stat().st_size, file_sha256(p)]
              for p in sorted(vdir.rglob("*")) if p.is_file() and p.name != FILES_JSON}
     (vdir / FILES_JSON).write_text(json.dumps(files, indent=0), encoding="utf-8")
 
@@ -91,7 +92,7 @@ def check_files(vdir: Path, full: bool = False) -> list[str]:
             problems.append(f"{rel} is missing")
         elif p.stat().st_size != size:
             problems.append(f"{rel} has {p.stat().st_size:,} bytes, {size:,} were written")
-        elif full and _sha256(p) != digest:
+        elif full and file_sha256(p) != digest:
             problems.append(f"{rel} has changed since it was written (checksum differs)")
     return problems
 
