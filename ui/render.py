@@ -9,12 +9,23 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from retrieval.highlight import Span, render_html, shift, term_spans
 from ui.i18n import t
 
 esc = html.escape
+
+
+def md_plain(text: str) -> str:
+    r"""``text`` for a Streamlit widget label, which renders Markdown (bold, links, code): every Markdown character
+    backslash-escaped, so a file named ``[x](javascript:…)`` or ``**x**`` shows as typed.
+
+        >>> print(md_plain("[点我](javascript:alert(1)) **x**.docx"))
+        \[点我\]\(javascript\:alert\(1\)\) \*\*x\*\*.docx
+    """
+    return re.sub(r"([\\`*_{}\[\]()#+\-!|~<>$:])", r"\\\1", text)
 
 CSS = """
 <style>

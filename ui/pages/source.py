@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui.context import Ctx
 from ui.i18n import t
-from ui.render import answer_spans, esc, meta_line, outline, query_term_spans, source_page
+from ui.render import answer_spans, esc, md_plain, meta_line, outline, query_term_spans, source_page
 
 SOURCE_HEIGHT = 720
 
@@ -58,8 +58,8 @@ def render(ctx: Ctx) -> None:
                 f'{esc(t("extracted_from", lang))} {esc(doc.meta.source or doc.path)}</div>')
         original = Path(doc.path)
         if original.is_file():
-            st.download_button(f"{t('original_file', lang)} {doc.name}", data=original.read_bytes(), file_name=doc.name,
-                               key="src_original")
+            st.download_button(f"{t('original_file', lang)} {md_plain(doc.name)}", data=original.read_bytes(),
+                               file_name=doc.name, key="src_original")
     text = doc.text
     if doc.meta.script == "traditional":
         if st.toggle(t("show_simplified", lang), key="src_simplified"):
