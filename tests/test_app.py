@@ -395,3 +395,15 @@ def test_answer_card_shows_an_llm_note_as_text():
                note="LLM 未采用 / LLM answer not used: <script>alert(1)</script>")
     html = answer_card(a, "zh")
     assert '<div class="pq-note">' in html and "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_what_a_limit_cut_is_listed_in_both_languages():
+    from index.build import BuildReport
+    from ui.logic import build_problem_lines
+
+    rep = BuildReport(skipped=[("/d/empty.txt", "空文件 / empty file")],
+                      cut=[("big.txt", "text cut at 100 of 200 characters (limits.max_chars)")])
+    for lang, empty in (("zh", "空文件"), ("en", "empty file")):
+        lines = build_problem_lines(rep, lang)
+        assert lines[0] == f"empty.txt{'：' if lang == 'zh' else ': '}{empty}"
+        assert lines[1].startswith("big.txt") and "limits.max_chars" in lines[1] and "cut" in lines[1]

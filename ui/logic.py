@@ -102,6 +102,12 @@ def skipped_lines(skipped: Iterable[tuple[str, str]], lang: str) -> list[str]:
     return [t("skipped_line", lang, file=Path(p).name or p, reason=pick(r, lang)) for p, r in skipped]
 
 
+def build_problem_lines(report, lang: str) -> list[str]:
+    """A build's per-file problems for the app: the skipped files and what a limit cut (indexed up to the cut)."""
+    cut = [(name, f"已截断，截断前的部分已索引 · cut, indexed up to the cut: {what}") for name, what in report.cut]
+    return skipped_lines([*report.skipped, *cut], lang)
+
+
 def doc_rows(docs, chunk_counts: Sequence[int] | None = None) -> list[dict[str, Any]]:
     """One row per indexed document for the documents table."""
     rows = []

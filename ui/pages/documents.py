@@ -13,11 +13,11 @@ from ui.engine import clear_engine, shared_encoder
 from ui.i18n import t
 from ui.logic import (
     build_message,
+    build_problem_lines,
     doc_rows,
     filter_rows,
     progress_fraction,
     safe_filename,
-    skipped_lines,
     uploads_dir,
     valid_date,
 )
@@ -46,7 +46,7 @@ def run_build(ctx: Ctx, folders: list[Path], remove: list[str] = ()) -> bool:
     clear_engine()
     for k in ("ask_result", "search_result", "source"):
         st.session_state.pop(k, None)
-    skipped = skipped_lines(report.skipped, lang)
+    skipped = build_problem_lines(report, lang)
     head = t("skipped_head", lang, n=len(skipped))
     st.session_state["build_msg"] = ("success", build_message(report, lang), skipped, head)
     return True
