@@ -263,10 +263,10 @@ def verify(index: Optional[Path] = typer.Option(None)):
     vdir = current_version_dir(Path(cfg.index_dir))
     if vdir is None:
         _err(f"索引不存在 / No index at {cfg.index_dir}")
-    problems = check_files(vdir, full=True)
     if not (vdir / "files.json").is_file():
         typer.echo(f"{vdir}: 此版本未记录校验和（旧版本）/ this version predates checksums; rebuild to add them")
         return
+    problems = check_files(vdir, full=True)
     if problems:
         for p in problems:
             typer.secho(f"损坏 damaged: {p}", fg=typer.colors.RED, err=True)

