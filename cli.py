@@ -257,7 +257,8 @@ def info(index: Optional[Path] = typer.Option(None), as_json: bool = typer.Optio
 @app.command()
 def verify(index: Optional[Path] = typer.Option(None)):
     """校验索引 / Check every file of the current index version against the checksums written with it."""
-    from index.store import REPAIR, check_files, current_version_dir
+    from index.store import REPAIR
+    from index.versions import check_files, current_version_dir
 
     cfg = _config(index)
     vdir = current_version_dir(Path(cfg.index_dir))

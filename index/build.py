@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from config import DATA_DIR, Config
-from index import store
+from index import store, versions
 from index.faults import crash_point
 from ingest.types import Chunk, Document, LoadError
 
@@ -174,7 +174,7 @@ def build_index(
         prev_docs: list[Document] = []
         prev_roots: list[str] = []
         prev_manifest: dict = {}
-        cur = store.current_version_dir(index_dir)
+        cur = versions.current_version_dir(index_dir)
         if cur is not None:
             prev_manifest = json.loads((cur / "manifest.json").read_text(encoding="utf-8"))
             prev_docs, prev_roots = store.read_documents(cur / "docs.sqlite")
@@ -205,7 +205,7 @@ def build_index(
                 ap = str(p.resolve())
                 ov = {**sidecar.get(p.name, {}), **overrides.get(p.name, {})}
                 try:
-                    raw_hash = store.file_sha256(p)
+                    raw_hash = versions.file_sha256(p)
                     old = prev_by_path.get(ap)
                     if reuse_ok and old and old[0].content_hash == raw_hash:
                         d = old[0]
@@ -317,7 +317,7 @@ def build_index(
             manifest.update(built_at=datetime.now(UTC).isoformat(timespec="seconds"),
                             build_seconds=round(time.time() - t0, 2))
             (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-            final = store.publish_version(index_dir, staging, keep=cfg.keep_versions)
+            final = versions.publish_version(index_dir, staging, keep=cfg.keep_versions)
             progress("write", 1, 1)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -352,7 +352,7 @@ def _dense_stage(encoder, texts: list[str], staging: Path, manifest: dict, cfg: 
         m = {**manifest, "encoder": None, "dense_pending": manifest["encoder"],
              "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
         (early / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=1), encoding="utf-8")
-        store.publish_version(index_dir, early, keep=cfg.keep_versions)
+        versions.publish_version(index_dir, early, keep=cfg.keep_versions)
 
     cache = VectorCache(cfg.vector_cache_path)
     try:

@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from index.faults import crash_point
-from index.store import atomic_write_text
 from index.vector_cache import VectorCache, plan_encoding, run_encoding
+from index.versions import atomic_write_text
 
 STATUS_FILE = "dense_status.json"
 WRITE_EVERY = 5.0  # seconds between status-file writes while encoding

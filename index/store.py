@@ -12,15 +12,13 @@ Layout of ``index_dir``::
     overrides.json          user edits of document metadata, re-applied at every build
     build.lock              held while a build runs
 
-A build writes a complete new version under a temporary name, fsyncs it, renames
-it into ``versions/`` and only then replaces ``CURRENT``; a build killed at any
-point leaves the previous version live and intact.
+How a version is written, published, pruned and protected while read: ``index/versions.py``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -30,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from index.faults import crash_point
+from index.versions import atomic_write_text, check_files, current_version_dir, read_lease
 from ingest.types import Chunk, DocMeta, Document, Region
 
 FORMAT_VERSION = 1
@@ -52,123 +50,8 @@ class IndexCorruptError(IndexError_):
     """A file of the index is missing, truncated or damaged."""
 
 
-FILES_JSON = "files.json"  # per version: every file's size and sha256, written when the version is published
 REPAIR = ("重新建索引即可修复（向量取自缓存，无需重新编码）/ repair: python cli.py ingest <folder> --rebuild "
           "(vectors come from the cache, nothing is re-encoded)")
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes, read in 1 MB blocks."""
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def write_file_list(vdir: Path) -> None:
-    """Record the size and sha256 of every file of a version (``files.json``)."""
-    files = {p.relative_to(vdir).as_posix(): [p.stat().st_size, file_sha256(p)]
-             for p in sorted(vdir.rglob("*")) if p.is_file() and p.name != FILES_JSON}
-    (vdir / FILES_JSON).write_text(json.dumps(files, indent=0), encoding="utf-8")
-
-
-def check_files(vdir: Path, full: bool = False) -> list[str]:
-    """Problems with a version's files against ``files.json``: missing or resized files (always), changed contents
-    (``full``: every file hashed). [] when all is well or the version predates ``files.json``."""
-    listing = vdir / FILES_JSON
-    if not listing.is_file():
-        return []
-    try:
-        files = json.loads(listing.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return [f"{FILES_JSON} is unreadable"]
-    problems = []
-    for rel, (size, digest) in files.items():
-        p = vdir / rel
-        if not p.is_file():
-            problems.append(f"{rel} is missing")
-        elif p.stat().st_size != size:
-            problems.append(f"{rel} has {p.stat().st_size:,} bytes, {size:,} were written")
-        elif full and file_sha256(p) != digest:
-            problems.append(f"{rel} has changed since it was written (checksum differs)")
-    return problems
-
-
-def current_version_dir(index_dir: Path) -> Path | None:
-    cur = index_dir / "CURRENT"
-    if not cur.exists():
-        return None
-    name = cur.read_text(encoding="utf-8").strip()
-    path = index_dir / "versions" / name
-    return path if (path / "manifest.json").exists() else None
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(path: Path) -> None:
-    for p in sorted(path.rglob("*")):
-        if p.is_file():
-            with open(p, "rb") as fh:
-                os.fsync(fh.fileno())
-    _fsync_dir(path)
-
-
-def atomic_write_text(path: Path, text: str, crash: str | None = None) -> None:
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    if crash:
-        crash_point(crash)
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def publish_version(index_dir: Path, staging: Path, keep: int = 2) -> Path:
-    """Move a fully written staging directory into ``versions/`` and make it current."""
-    versions = index_dir / "versions"
-    versions.mkdir(parents=True, exist_ok=True)
-    write_file_list(staging)
-    _fsync_tree(staging)
-    final = versions / staging.name.removeprefix(".staging-")
-    os.replace(staging, final)
-    _fsync_dir(versions)
-    crash_point("switch")
-    atomic_write_text(index_dir / "CURRENT", final.name + "\n", crash="current")
-    prune_versions(index_dir, keep)
-    return final
-
-
-def prune_versions(index_dir: Path, keep: int) -> None:
-    """Delete old versions (never the current one) and abandoned staging dirs."""
-    import shutil
-
-    versions = index_dir / "versions"
-    if not versions.exists():
-        return
-    cur = current_version_dir(index_dir)
-    done = sorted((p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
-    for old in done[: max(0, len(done) - keep)]:
-        if cur is None or old.resolve() != cur.resolve():
-            crash_point("prune")
-            shutil.rmtree(old, ignore_errors=True)
-    for stale in versions.parent.glob(".staging-*"):
-        # A staging dir older than an hour belongs to a killed build.
-        if time.time() - stale.stat().st_mtime > 3600:
-            shutil.rmtree(stale, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- SQLite docs
@@ -311,7 +194,10 @@ def load_index(index_dir: Path, expect: dict[str, Any] | None = None, load_dense
     for attempt in range(5):
         before = _current_name(index_dir)
         try:
-            return _load_version(index_dir, expect, load_dense)
+            with read_lease(index_dir, before) if before else contextlib.nullcontext(True) as present:
+                if before and not present and attempt < 4:
+                    continue  # pruned between reading CURRENT and taking the lease: CURRENT has moved on
+                return _load_version(index_dir, expect, load_dense, before)
         except (IndexCorruptError, IndexMissingError, FileNotFoundError):
             if attempt == 4 or _current_name(index_dir) == before:
                 raise  # not a race with a build: the index really is missing or damaged
@@ -326,11 +212,11 @@ def _current_name(index_dir: Path) -> str | None:
         return None
 
 
-def _load_version(index_dir: Path, expect: dict[str, Any] | None, load_dense: bool) -> LoadedIndex:
+def _load_version(index_dir: Path, expect: dict[str, Any] | None, load_dense: bool, name: str | None) -> LoadedIndex:
     from index.bm25 import BM25Index
 
-    vdir = current_version_dir(index_dir)
-    if vdir is None:
+    vdir = index_dir / "versions" / name if name else None
+    if vdir is None or not (vdir / "manifest.json").exists():
         raise IndexMissingError(
             f"索引不存在 / No index at {index_dir}. 请先运行 / run first: python cli.py ingest <folder>"
         )

@@ -90,7 +90,7 @@ def source_passages(src: Path):
 def build_size(n: int, src, work: Path) -> dict:
     """An index of ``n`` passages under ``work``; returns build figures."""
     from config import Config, DenseConfig
-    from index import store
+    from index import store, versions
     from index.bm25 import BM25Index
     from index.build import INGEST_VERSION
     from index.encoders import make_encoder
@@ -135,7 +135,7 @@ def build_size(n: int, src, work: Path) -> dict:
                 "counts": {"documents": len(docs), "chunks": len(out_chunks)}, "documents": [],
                 "note": "scripts/bench_scale.py: random unit vectors on the dense side"}
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    store.publish_version(index_dir, staging)
+    versions.publish_version(index_dir, staging)
     return {"n": len(out_chunks), "docs": len(docs), "dense_index": factory, "build_bm25_s": t_bm25,
             "build_dense_s": t_dense, "build_docs_s": t_docs, "disk_mb": _du(index_dir) / 2**20,
             "index_dir": str(index_dir), "tokens": out_tokens}
@@ -204,7 +204,7 @@ def main() -> None:
     if a.measure:
         print(json.dumps(measure(a.measure, qs, a.clients)))
         return
-    from index.store import current_version_dir
+    from index.versions import current_version_dir
 
     if current_version_dir(a.source) is None:
         sys.exit(f"{a.source}: 没有索引 / no index there: build one first, e.g. "

@@ -40,6 +40,11 @@ def test_readers_during_reindexing_see_one_version_at_a_time(tmp_path):
                 doc.write_text(NEW if i % 2 == 0 else OLD, encoding="utf-8")
                 build_index([folder], cfg)  # keep_versions=1: the version a reader has just opened is pruned
                 builds[0] += 1
+                # Let the readers answer at least once per version (on a loaded machine builds outrun them); they
+                # keep reading all the time, so the next build still overlaps their opening of the index.
+                read_before, deadline = len(seen), time.monotonic() + 60
+                while len(seen) == read_before and time.monotonic() < deadline and not errors:
+                    time.sleep(0.01)
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
         finally:
@@ -93,3 +98,47 @@ def test_two_writers_at_once_the_second_fails_clearly(tmp_path):
     assert len(load_index(cfg.index_dir).docs) == 1
     time.sleep(0)  # the lock is free again:
     assert build_index([folder], cfg, rebuild=True).n_docs == 1
+
+
+def test_a_version_being_opened_is_not_pruned_until_the_reader_lets_go(tmp_path):
+    """Pruning skips a version under a read lease and removes it at the next prune (index/versions.py)."""
+    from index.build import build_index
+    from index.store import load_index
+    from index.versions import current_version_dir, prune_versions, read_lease
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    doc = folder / "plan.txt"
+    doc.write_text(OLD, encoding="utf-8")
+    cfg = _cfg(tmp_path)
+    build_index([folder], cfg)
+    first = current_version_dir(cfg.index_dir)
+    with read_lease(cfg.index_dir, first.name) as present:
+        assert present
+        doc.write_text(NEW, encoding="utf-8")
+        build_index([folder], cfg)  # publishes and prunes with keep_versions=1
+        assert first.is_dir(), "a version being read was pruned under the reader"
+        assert current_version_dir(cfg.index_dir) != first
+    prune_versions(cfg.index_dir, keep=1)
+    assert not first.exists()
+    assert "800亿元" in load_index(cfg.index_dir).docs[0].text
+
+
+def test_a_version_pruned_before_the_lease_is_taken_is_skipped_for_the_current_one(tmp_path, monkeypatch):
+    """The window between reading CURRENT and taking the lease: the loader finds the version gone and re-resolves."""
+    from index import store
+    from index.build import build_index
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    doc = folder / "plan.txt"
+    doc.write_text(OLD, encoding="utf-8")
+    cfg = _cfg(tmp_path)
+    build_index([folder], cfg)
+    stale = store._current_name(cfg.index_dir)
+    doc.write_text(NEW, encoding="utf-8")
+    build_index([folder], cfg)
+    names = iter([stale])
+    real = store._current_name
+    monkeypatch.setattr(store, "_current_name", lambda d: next(names, None) or real(d))
+    assert "800亿元" in store.load_index(cfg.index_dir).docs[0].text

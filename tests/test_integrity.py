@@ -26,7 +26,7 @@ def built(tmp_path):
     shutil.copy(SAMPLES / "004_d46042affa9808e8.txt", docs)
     cfg = Config().with_(index_dir=tmp_path / "idx", encoder=EncoderConfig(backend="none"))
     build_index([docs], cfg, encoder=CountingEncoder())
-    from index.store import current_version_dir
+    from index.versions import current_version_dir
 
     return cfg, current_version_dir(cfg.index_dir)
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 from config import Config, EncoderConfig
-from index.store import IndexMissingError, current_version_dir
+from index.store import IndexMissingError
+from index.versions import current_version_dir
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
