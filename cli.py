@@ -289,6 +289,63 @@ def docs(index: Optional[Path] = typer.Option(None), as_json: bool = typer.Optio
 
 
 @app.command()
+def targets(
+    metric: str = typer.Option("", help="指标 / metric: 赤字率, GDP增长, deficit ratio, or words of the subject"),
+    region: list[str] = typer.Option([], help="地区 / region (repeatable)"),
+    year_from: Optional[int] = typer.Option(None, "--year-from"),
+    year_to: Optional[int] = typer.Option(None, "--year-to"),
+    kind: list[str] = typer.Option([], help="target | actual | limit (repeatable)"),
+    growth: Optional[bool] = typer.Option(None, "--growth/--level", help="增长率 / rates of change only, or levels"),
+    sort: str = typer.Option("doc", help="doc | value | year"),
+    limit: int = typer.Option(200, help="最多行数 / at most this many rows (0: all)"),
+    as_json: bool = typer.Option(False, "--json"),
+    as_csv: bool = typer.Option(False, "--csv"),
+    index: Optional[Path] = typer.Option(None),
+):
+    """政策目标表 / The policy targets table: every quantity statement, filtered by metric, region, year, kind."""
+    from index.targets import KINDS
+    from retrieval.targets import TargetFilter, query_targets
+
+    bad = [k for k in kind if k not in KINDS]
+    if bad:
+        _err(f"未知类型 / unknown --kind {bad[0]!r}: use {', '.join(KINDS)}")
+    if sort not in ("doc", "value", "year"):
+        _err(f"未知排序 / unknown --sort {sort!r}: use doc, value or year")
+    qa = _open(index)
+    rows = query_targets(qa.searcher.index, TargetFilter(metric=metric, regions=tuple(region), year_from=year_from,
+                                                          year_to=year_to, kinds=tuple(kind), growth=growth))
+    if rows is None:
+        _err("此索引建于目标表之前 / This index predates the targets table: rebuild with "
+             "`python cli.py ingest <folder> --rebuild` (vectors come from the cache)")
+    if sort == "value":
+        rows.sort(key=lambda r: -r.row.value)
+    elif sort == "year":
+        rows.sort(key=lambda r: (r.row.year or str(r.doc_year or ""), r.doc))
+    total = len(rows)
+    rows = rows[:limit] if limit > 0 else rows
+    if as_json:
+        print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=1))
+        return
+    if as_csv:
+        import csv
+        import sys
+
+        cols = ["doc", "title", "region", "doc_year", "metric", "subject", "quantity", "value", "min", "max", "unit",
+                "comparator", "aspirational", "year", "kind", "growth", "sentence", "start", "end"]
+        w = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow(r.to_dict())
+        return
+    for r in rows:
+        t = r.row
+        typer.echo(f"{r.region or '?'}\t{t.year or r.doc_year or '?'}\t{t.kind}\t{t.metric or t.subject}\t"
+                   f"{t.comparator}{t.quantity}\t{r.doc}\t{r.sentence[:60]}")
+    typer.echo(f"共 {total} 行 / {total} rows" + (f"（显示前 {len(rows)} 行 / first {len(rows)} shown）"
+                                                 if len(rows) < total else ""))
+
+
+@app.command()
 def meta(
     doc: str = typer.Argument(..., help="document file name"),
     region: Optional[str] = typer.Option(None), city: Optional[str] = typer.Option(None),

@@ -144,6 +144,11 @@ def _cjk_chars() -> str:
     return "".join(chr(c) for r in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for c in range(*r))
 
 
+def policy_tw2s():
+    """The analyzer's Taiwan → simplified phrase conversion (policy-safe table) as a callable on strings."""
+    return _opencc("tw2sp").convert
+
+
 @lru_cache(maxsize=4)
 def _char_table(config: str) -> dict[int, str]:
     """Per-character OpenCC mapping (no phrases) as a ``str.translate`` table.

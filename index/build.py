@@ -31,6 +31,7 @@ import numpy as np
 from config import DATA_DIR, Config
 from index import store, versions
 from index.faults import crash_point
+from index.targets import write_targets
 from ingest.types import Chunk, Document, LoadError
 
 # callable(stage, done, total): stages are "load", "chunk", "tokenize", "encode", "write"
@@ -295,6 +296,7 @@ def build_index(
             bm25.save(staging / "bm25")
             crash_point("bm25")
             store.write_docs_db(staging / "docs.sqlite", doc_list, root_list, chunks)
+            write_targets(staging / "docs.sqlite", doc_list)  # the policy targets table (#19): ~7 s for 3,611 docs
             crash_point("sqlite")
             manifest = {
                 "format_version": store.FORMAT_VERSION,

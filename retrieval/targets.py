@@ -1,0 +1,124 @@
+"""Querying the policy targets table of an index (rows extracted at index time by ``index/targets.py``).
+
+A metric is given as its canonical name, any phrase of ``data/metrics.tsv`` (GDP增长 → 国内生产总值增长) or its
+English name, or else as free text matched inside the rows' subjects. Documents' regions and years come from their
+metadata; a row's own ``year`` is the year or period the figure is for.
+
+Example (over a built index ``ix``)::
+
+    rows = query_targets(ix, TargetFilter(metric="赤字率", kinds=("target",)))
+    for r in rows: print(r.doc_year, r.row.quantity, r.sentence)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.analyzer import to_simplified
+from index.store import LoadedIndex
+from index.targets import TargetRow, load_metrics, read_targets
+
+
+@dataclass(frozen=True)
+class TargetFilter:
+    """Which rows to return. Empty fields do not filter. ``year_from``/``year_to`` bound the figure's year (a
+    period counts when it overlaps), falling back to the document's year when the row names none."""
+
+    metric: str = ""
+    regions: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    kinds: tuple[str, ...] = ()
+    growth: bool | None = None
+    docs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """A row with the document it comes from and its sentence (exact stored text)."""
+
+    row: TargetRow
+    doc: str  # document name (file)
+    doc_idx: int
+    title: str
+    region: str
+    doc_year: int | None
+    sentence: str
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"doc": self.doc, "title": self.title, "region": self.region, "doc_year": self.doc_year,
+                "sentence": self.sentence, **self.row.to_dict()}
+
+
+def resolve_metric(text: str) -> tuple[str, bool]:
+    """(canonical metric, True) for a canonical name, phrase or English name; (folded text, False) otherwise.
+
+    >>> resolve_metric("GDP增长"), resolve_metric("deficit ratio"), resolve_metric("外汇储备")
+    (('国内生产总值增长', True), ('赤字率', True), ('外汇储备', False))
+    """
+    t = to_simplified(text.strip())
+    table = load_metrics()
+    if t in table.phrase_to_metric:
+        return table.phrase_to_metric[t], True
+    low = t.lower()
+    for name, en in table.english.items():
+        if en.lower() == low:
+            return name, True
+    return t, False
+
+
+def _years(y: str | None) -> tuple[int, int] | None:
+    if not y:
+        return None
+    m = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", y)
+    if not m:
+        return None
+    a = int(m.group(1))
+    return a, int(m.group(2) or a)
+
+
+def query_targets(ix: LoadedIndex, f: TargetFilter) -> list[TargetResult] | None:
+    """Rows of the index's targets table that pass ``f``, in document order; None when the index has no table
+    (built before it existed: rebuild)."""
+    stored = _table(ix)
+    if stored is None:
+        return None
+    metric, canonical = resolve_metric(f.metric) if f.metric else ("", False)
+    out = []
+    for st in stored:
+        r = st.row
+        d = ix.docs[st.doc_idx]
+        if metric and (r.metric != metric if canonical else metric not in r.subject and metric != r.metric):
+            continue
+        if f.regions and d.meta.region not in f.regions:
+            continue
+        if f.kinds and r.kind not in f.kinds:
+            continue
+        if f.growth is not None and r.growth != f.growth:
+            continue
+        if f.docs and d.name not in f.docs:
+            continue
+        if f.year_from is not None or f.year_to is not None:
+            span = _years(r.year) or ((d.meta.year, d.meta.year) if d.meta.year else None)
+            if span is None:
+                continue
+            if (f.year_from is not None and span[1] < f.year_from) or (f.year_to is not None and span[0] > f.year_to):
+                continue
+        out.append(TargetResult(row=r, doc=d.name, doc_idx=st.doc_idx, title=d.meta.title, region=d.meta.region,
+                                doc_year=d.meta.year, sentence=d.text[r.sent_start : r.sent_end].strip()))
+    return out
+
+
+def _table(ix: LoadedIndex):
+    cached = ix.__dict__.get("_targets")
+    if cached is None:
+        import sqlite3
+
+        try:
+            cached = read_targets(ix.path / "docs.sqlite")
+        except (sqlite3.Error, OSError):  # the version was replaced and pruned since it was opened: reopen
+            return None
+        ix.__dict__["_targets"] = cached if cached is not None else False
+    return cached if cached is not False else None

@@ -1,0 +1,97 @@
+"""Targets table (#19): extraction rules on sentences written for these tests, storage in the index, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from index.targets import extract_targets
+
+
+def _one(text: str, **kw):
+    rows = extract_targets(text, **kw)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "kw", "want"),
+    [
+        # metric, value, unit, comparator, year, kind, growth
+        ("到2030年，全市技术合同成交额超过120亿元。", {"doc_year": 2024}, ("技术合同成交额", 1.2e10, "元", ">=", "2030", "target", False)),
+        ("今年的预期目标是城镇新增就业1100万人以上。", {"doc_year": 2019, "doc_type": "report"}, ("城镇新增就业", 1.1e7, "人", ">=", "2019", "target", False)),
+        ("赤字率拟按3.2%安排。", {"doc_year": 2030, "doc_type": "report"}, ("赤字率", 0.032, "%", "=", "2030", "target", False)),
+        ("去年居民消费价格上涨百分之一点五。", {"doc_year": 2021, "doc_type": "report"}, ("居民消费价格涨幅", 0.015, "%", "=", "2020", "actual", True)),
+        ("“十四五”期间，研发经费投入强度提高到2.8%左右。", {"doc_year": 2021}, ("研发经费投入强度", 0.028, "%", "~", "2021-2025", "target", False)),
+        ("全省森林覆盖率力争达到30%。", {"doc_year": 2022}, ("森林覆盖率", 0.30, "%", "=", None, "target", False)),
+        ("城镇登记失业率控制在4.5%以内。", {"doc_year": 2012, "doc_type": "report"}, ("城镇登记失业率", 0.045, "%", "<=", "2012", "target", False)),
+        ("2035年粮食產量穩定在1.3萬億斤以上。", {"doc_year": 2023}, ("粮食产量", 1.3e12, "斤", ">=", "2035", "target", False)),
+    ],
+)
+def test_one_statement(text, kw, want):
+    r = _one(text, **kw)
+    got = (r.metric, r.value, r.unit, r.comparator, r.year, r.kind, r.growth)
+    assert got[0] == want[0] and got[2:] == want[2:] and got[1] == pytest.approx(want[1])
+    assert text[r.start : r.end] == r.quantity  # offsets into the text as given, traditional or not
+
+
+def test_a_fine_range_is_one_limit_with_min_and_max():
+    r = _one("违反前款规定的，由主管部门责令改正，处二千元以上一万元以下的罚款。", doc_type="regulation")
+    assert (r.kind, r.min, r.max, r.value, r.metric) == ("limit", 2000.0, 10000.0, 2000.0, "罚款")
+
+
+def test_ranges_with_a_dash_and_a_shared_unit():
+    r = _one("力争全年经济增长6%—6.5%。", doc_year=2019, doc_type="report")
+    assert (r.min, r.max, r.metric, r.aspirational) == (0.06, 0.065, "国内生产总值增长", True)
+    r = _one("每户补贴1至3万元。", doc_year=2022)
+    assert (r.min, r.max) == (1e4, 3e4)
+
+
+def test_several_figures_of_one_clause_keep_their_subject():
+    rows = extract_targets("去年国内生产总值达到120万亿元、增长8%，服务业和制造业增加值分别增长9%、7%。",
+                           doc_year=2022, doc_type="report")
+    assert [(r.quantity, r.metric, r.growth) for r in rows][:2] == [("120万亿元", "国内生产总值", False),
+                                                                     ("8%", "国内生产总值", True)]
+    assert rows[3].subject == rows[2].subject and rows[3].growth
+
+
+@pytest.mark.parametrize("text", ["坚持两个毫不动摇，落实三项制度。", "打通“最后一公里”。", "根据本法第十二条第三款。",
+                                  "2025年3月1日起施行。", "应当在三十日内作出决定。"])
+def test_names_dates_durations_and_article_numbers_are_not_figures(text):
+    assert extract_targets(text) == []
+
+
+def test_a_report_review_section_states_actuals_and_its_plan_targets():
+    text = ("一、2029年工作回顾\n粮食产量达到1.4万亿斤。\n二、2030年经济社会发展总体要求和政策取向\n"
+            "粮食产量1.4万亿斤以上。\n")
+    rows = extract_targets(text, doc_year=2030, doc_type="report")
+    assert [(r.kind, r.year) for r in rows] == [("actual", "2029"), ("target", "2030")]
+
+
+def test_the_table_is_built_with_the_index_and_queried_by_the_cli(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("某省科技创新规划\n到2027年，全省技术合同成交额突破800亿元。\n", encoding="utf-8")
+    (folder / "b.txt").write_text("某市科技创新规划\n到2027年，全市技术合同成交额达到90亿元。\n高新技术企业达到300家。\n",
+                                  encoding="utf-8")
+    runner = CliRunner()
+    idx = str(tmp_path / "idx")
+    res = runner.invoke(app, ["ingest", str(folder), "--encoder", "none", "--index", idx])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["targets", "--metric", "technology contract turnover", "--sort", "value", "--json",
+                              "--index", idx])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert [r["quantity"] for r in rows] == ["800亿元", "90亿元"] and rows[0]["year"] == "2027"
+    text = (folder / rows[1]["doc"]).read_text(encoding="utf-8")
+    assert text[rows[1]["start"] : rows[1]["end"]] == "90亿元"
+    res = runner.invoke(app, ["targets", "--csv", "--kind", "target", "--index", idx])
+    assert res.exit_code == 0 and res.output.splitlines()[0].startswith("doc,title,region")
+    assert len(res.output.strip().splitlines()) == 4
+    res = runner.invoke(app, ["targets", "--kind", "wish", "--index", idx])
+    assert res.exit_code == 1 and "unknown --kind" in res.output
