@@ -132,6 +132,7 @@ class RetrievalConfig:
     # (data/answer_scorer.json, chosen by scripts/train_answer_scorer.py for a stated false-abstention rate)
     abstain_threshold: float | None = None
     answer: str = "extractive"  # "extractive" (typed span extraction) | "naive" (best-overlap sentence baseline)
+    targets_table: bool = True  # answer which-region/which-doc questions about a target figure from the targets table
 
 
 @dataclass(frozen=True)

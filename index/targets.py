@@ -161,6 +161,8 @@ _TARGET = re.compile(
     r"“?十[一二三四五]?五”?(?:期间|末|时期)|实现.{0,6}翻|达到.{0,3}以上"
 )
 _ACTUAL = re.compile(r"去年|上年|过去|已经|已|完成了?|实现了|增长了|累计|截至|截止|共有|现有|达到了|比.{0,4}年增长|取得|建成了")
+# 800亿元，比上年增长12%: a figure compared with the year before is a reported one
+_COMPARED = re.compile(r"[^，。；;]{0,4}[，,、]?(?:比上年|同比|较上年|比去年)")
 _YEAR_TO = re.compile(r"(?:到|至|在)(\d{4})年|(\d{4})年(?:前|底|末|以前|左右)")
 _BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?![\d月]|以来|起)")
 _PERIOD = re.compile(r"(\d{4})\s*[-—－至到～~]\s*(\d{4})年")
@@ -307,7 +309,7 @@ def extract_targets(text: str, doc_year: int | None = None, region: str = "", do
             kind = "limit"
         else:
             t, act = len(_TARGET.findall(head)), len(_ACTUAL.findall(head))
-            t, act = t + (mode == "target"), act + (mode == "actual")
+            t, act = t + (mode == "target"), act + (mode == "actual") + bool(_COMPARED.match(s, b, min(len(s), b + 14)))
             kind = "target" if t > act or (t == act and not report) else "actual"
         year = _year_of(sent, doc_year, kind)
         if year is None and report and doc_year and kind in ("target", "actual"):

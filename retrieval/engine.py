@@ -51,6 +51,12 @@ class PolicyQA:
             from retrieval.answer_naive import naive_answer
 
             return naive_answer(question, res.hits, tokenize=an.tokenize)
+        if self.cfg.retrieval.targets_table:  # which-region / which-doc questions about a target figure (#19)
+            from retrieval.target_answer import answer_from_table
+
+            ans = answer_from_table(question, res.analysis, self.searcher.index, filters, tuple(res.hits))
+            if ans is not None:
+                return self.located(ans)
         if res.analysis.qtype == "compare":
             ans = self._compare(question, res, k or self.cfg.retrieval.k, filters, search_kw)
             if ans is not None:

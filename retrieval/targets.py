@@ -122,3 +122,21 @@ def _table(ix: LoadedIndex):
             return None
         ix.__dict__["_targets"] = cached if cached is not None else False
     return cached if cached is not False else None
+
+
+def pick_for_chart(rows: list[TargetRow], year: int | None) -> TargetRow | None:
+    """The one row of a document a chart of a metric plots for ``year``: a row for exactly that year, else for a
+    period holding it, else None; the first in document order (a report states its headline target first).
+
+    >>> from index.targets import extract_targets
+    >>> rows = extract_targets("今年国内生产总值增长5%左右。“十五”期间年均增长7%。", doc_year=2001, doc_type="report")
+    >>> pick_for_chart(rows, 2001).quantity
+    '5%'
+    """
+    if year is None:
+        return None
+    exact = [r for r in rows if r.year == str(year)]
+    if exact:
+        return exact[0]
+    spans = [r for r in rows if (sp := _years(r.year)) and sp[0] <= year <= sp[1]]
+    return spans[0] if spans else None

@@ -121,7 +121,7 @@ class Answer:
     supporting: str = ""
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = ()  # all retrieved passages, cited or not
-    method: str = "extractive"  # "extractive" | "llm"
+    method: str = "extractive"  # "extractive" | "llm" | "table" (the targets table, retrieval/target_answer.py)
     english: str = ""  # mechanical English rendering of the answer, when there is one
     note: str = ""  # why the answer came this way when that is not the usual one (an LLM that failed, …)
 

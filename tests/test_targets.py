@@ -95,3 +95,29 @@ def test_the_table_is_built_with_the_index_and_queried_by_the_cli(tmp_path):
     assert len(res.output.strip().splitlines()) == 4
     res = runner.invoke(app, ["targets", "--kind", "wish", "--index", idx])
     assert res.exit_code == 1 and "unknown --kind" in res.output
+
+
+def test_a_which_region_question_about_a_target_figure_is_answered_from_the_table(tmp_path):
+    from config import Config, EncoderConfig
+    from index.build import build_index
+    from retrieval.engine import PolicyQA
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("甘肃省科技创新规划\n到2027年，全省技术合同成交额突破800亿元。\n", encoding="utf-8")
+    (folder / "b.txt").write_text("江西省科技创新规划\n到2027年，全省技术合同成交额达到400亿元。\n", encoding="utf-8")
+    (folder / "c.txt").write_text("江西省统计公报\n2026年全省技术合同成交额800亿元，比上年增长12%。\n",
+                                  encoding="utf-8")  # an actual
+    cfg = Config().with_(index_dir=tmp_path / "idx", encoder=EncoderConfig(backend="none"))
+    build_index([folder], cfg)
+    qa = PolicyQA.open(cfg)
+    for q in ("哪个省提出技术合同成交额突破800亿元？", "Which province targets 80 billion yuan of technology contract turnover?"):
+        a = qa.ask(q)
+        assert a.method == "table" and a.answer.startswith("甘肃") and "江西" not in a.answer, (q, a.answer)
+        c = a.citations[0]
+        assert c.hit.doc_name == "a.txt" and c.hit.chunk.text.count("800亿元") == 1
+        text = (folder / "a.txt").read_text(encoding="utf-8")
+        assert text[c.answer_span[0] : c.answer_span[1]] == "800亿元"
+        assert a.hits  # the passages the search found are kept
+    a = qa.ask("哪个省提出技术合同成交额突破650亿元？")  # no such target: the passage answer decides
+    assert a.method != "table"

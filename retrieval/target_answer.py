@@ -1,0 +1,94 @@
+"""Answers from the policy targets table: "which province targets 500亿 contract turnover".
+
+A which-region or which-document question that names a metric of ``data/metrics.tsv`` (in Chinese, or in English
+through the query's expansions) and a figure is answered from the table's target rows of that metric whose value
+equals the figure, every source sentence cited. No matching row: None, and the passage answer runs as before.
+
+Example (over an engine ``qa``)::
+
+    a = answer_from_table("哪个省提出技术合同成交额突破500亿元？", res.analysis, qa.searcher.index, filters)
+    a.answer, [c.hit.doc_name for c in a.citations]
+"""
+
+from __future__ import annotations
+
+from index.analyzer import to_simplified
+from index.numbers import parse_quantity, quantities_equal
+from index.store import LoadedIndex
+from index.targets import load_metrics
+from retrieval.query import QueryAnalysis
+from retrieval.targets import TargetFilter, TargetResult, query_targets
+from retrieval.types import Answer, Citation, Filters, Hit
+
+ASKS = ("which-region", "which-doc")
+# A table answer is a figure matched exactly in a target sentence of the named metric; its confidence sits above
+# the passage answers' usual accept threshold (data/answer_scorer.json) but below certainty, as rows can be misread.
+CONFIDENCE = 0.9
+
+
+def question_metric(question: str, analysis: QueryAnalysis) -> str:
+    """The canonical metric a question names ("" when none): in its Chinese text or in its English expansions.
+
+    >>> from retrieval.query import analyze_query
+    >>> q = "Which province targets 50 billion yuan of technology contract turnover by 2025?"
+    >>> question_metric(q, analyze_query(q)), question_metric("哪个省的技术合同成交额目标是500亿元", analyze_query("x"))
+    ('技术合同成交额', '技术合同成交额')
+    """
+    table = load_metrics()
+    found = table.find_all(to_simplified(question))
+    if found:
+        return max(found, key=lambda f: f[1] - f[0])[2]
+    for e in analysis.expansions:
+        for t in e.terms:
+            if t in table.phrase_to_metric:
+                return table.phrase_to_metric[t]
+    low = question.lower()
+    for name, en in table.english.items():
+        if en.lower() in low:
+            return name
+    return ""
+
+
+def answer_from_table(question: str, analysis: QueryAnalysis, ix: LoadedIndex,
+                      filters: Filters | None = None, hits: tuple[Hit, ...] = ()) -> Answer | None:
+    """The table's answer, or None; ``hits`` (the passages the search found) are kept on the answer."""
+    if analysis.qtype not in ASKS or not analysis.numbers:
+        return None
+    metric = question_metric(question, analysis)
+    if not metric:
+        return None
+    f = filters or Filters()
+    rows = query_targets(ix, TargetFilter(metric=metric, kinds=("target",), regions=tuple(f.regions),
+                                          year_from=f.year_from, year_to=f.year_to, docs=tuple(f.docs)))
+    if not rows:
+        return None
+    figures = [q for q in (parse_quantity(n) for n in analysis.numbers) if q is not None]
+    match = [r for r in rows if any(quantities_equal(r.row.quantity, q) for q in figures)]
+    if analysis.years:
+        dated = [r for r in match if r.row.year and any(str(y) in r.row.year for y in analysis.years)]
+        match = dated or match
+    if not match:
+        return None
+    if analysis.qtype == "which-region":
+        names = list(dict.fromkeys(r.region for r in match if r.region))
+    else:
+        names = list(dict.fromkeys(r.title or r.doc for r in match))
+    if not names:
+        return None
+    citations = tuple(_cite(ix, r, n) for n, r in enumerate(match[:8], start=1))
+    return Answer(question=question, answer="、".join(names) + "".join(f" [{c.n}]" for c in citations),
+                  answer_type=analysis.qtype, abstained=False, confidence=CONFIDENCE,
+                  supporting=" ".join(r.sentence for r in match[:8]), citations=citations, hits=tuple(hits),
+                  method="table")
+
+
+def _cite(ix: LoadedIndex, r: TargetResult, n: int) -> Citation:
+    """A citation of a row: the passage holding its sentence, the sentence and the figure highlighted."""
+    chunks = ix.chunks_of_doc(r.doc_idx)
+    i = next((c for c in chunks if ix.chunk_start[c] <= r.row.start < ix.chunk_end[c]), chunks[0])
+    c = ix.chunk(i)
+    d = ix.docs[r.doc_idx]
+    hit = Hit(chunk=c, doc_name=d.name, meta=d.meta, score=1.0, scores={"table": 1.0}, rank=n,
+              location=d.location(c.start, c.end) if d.regions else "")
+    return Citation(n=n, hit=hit, sentence_span=(r.row.sent_start, r.row.sent_end),
+                    answer_span=(r.row.start, r.row.end))
