@@ -20,10 +20,11 @@ from ui.context import Ctx  # noqa: E402
 from ui.engine import load_engine  # noqa: E402
 from ui.i18n import t  # noqa: E402
 from ui.logic import filter_summary  # noqa: E402
-from ui.pages import ask, documents, evaluation, search, sidebar  # noqa: E402
+from ui.pages import ask, documents, evaluation, search, sidebar, targets  # noqa: E402
 from ui.render import CSS  # noqa: E402
 
-PAGES = {"ask": ask.render, "search": search.render, "docs": documents.render, "eval": evaluation.render}
+PAGES = {"ask": ask.render, "search": search.render, "targets": targets.render, "docs": documents.render,
+         "eval": evaluation.render}
 
 st.set_page_config(page_title="PolicyQA 政策文件问答", page_icon="📑", layout="wide")
 

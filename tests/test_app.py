@@ -155,6 +155,27 @@ def test_documents_page_lists_the_samples(sample_app):
     assert len(at.dataframe[0].value) == 1
 
 
+def test_targets_page_lists_charts_and_opens_the_sentence(sample_app):
+    at = sample_app
+    at.sidebar.radio(key="page").set_value("targets").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="tg_metric").set_value("技术合同成交额").run()
+    assert not at.exception, at.exception
+    df = at.dataframe[0].value
+    values = " ".join(df.iloc[:, 4])
+    assert "500亿元" in values and "530亿元" in values and "550" in values, values
+    assert set(df.iloc[:, 0]) >= {"黑龙江", "山西"}
+    at.radio(key="tg_by").set_value("region").run()
+    assert not at.exception, at.exception
+    at.selectbox(key="tg_sort").set_value("value").run()
+    first = at.dataframe[0].value.iloc[0, 4]
+    assert first.endswith("550億元") or first.endswith("550亿元"), first
+    next(b for b in at.button if b.key == "tg_src_0").click().run()
+    assert not at.exception, at.exception
+    page = "\n".join(_iframes(at))
+    assert re.search(r'<mark class="answer">550(?:億|亿)元</mark>', page), page[:300]
+
+
 def test_language_toggle(sample_app):
     at = sample_app
     assert at.title[0].value == "PolicyQA 政策文件问答"
