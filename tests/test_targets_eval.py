@@ -1,7 +1,7 @@
 """Regression guard of the targets table against the hand labels (tests/data/targets/, scripts/eval_targets.py).
 
 The floors sit about 0.08 under the figures measured when the labels were written (gov: recall 0.844, precision
-0.912, kind right on 134 of 135 found labels; GDP growth targets of the 52 national work reports: recall 0.730,
+0.912, kind right on 134 of 135 found labels; seeds: 0.932, 0.943, 212 of 232; GDP growth targets of the 52 national work reports: recall 0.730,
 precision 0.900), so that real changes can trade one figure against another."""
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"labels_gov.jsonl": {"recall": 0.76, "precision": 0.83, "kind": 0.90}}
+FLOORS = {
+    "labels_gov.jsonl": {"recall": 0.76, "precision": 0.83, "kind": 0.90, "docs": 10},
+    "labels_seeds.jsonl": {"recall": 0.85, "precision": 0.86, "kind": 0.84, "docs": 5},
+}
 
 
 def _script():
@@ -29,7 +32,7 @@ def test_extraction_holds_its_precision_and_recall(name):
     floor = FLOORS[name]
     found = sum(k["found"] for k in r["per_kind"].values())
     kind_ok = sum(k["kind_ok"] for k in r["per_kind"].values())
-    assert r["labels"] >= 100 and r["docs"] >= 10
+    assert r["labels"] >= 100 and r["docs"] >= floor["docs"]
     assert r["recall"] >= floor["recall"], r
     assert r["precision"] >= floor["precision"], r
     assert kind_ok / found >= floor["kind"], r
