@@ -19,9 +19,9 @@ def _cfg(tmp_path: Path):
     return Config().with_(index_dir=tmp_path / "idx", encoder=EncoderConfig(backend="none"), keep_versions=1)
 
 
-def test_readers_during_reindexing_see_one_version_at_a_time(tmp_path):
+def _built(tmp_path: Path):
+    """A one-document folder (the OLD text) and its index: (folder, document, config)."""
     from index.build import build_index
-    from retrieval.engine import PolicyQA
 
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -29,6 +29,14 @@ def test_readers_during_reindexing_see_one_version_at_a_time(tmp_path):
     doc.write_text(OLD, encoding="utf-8")
     cfg = _cfg(tmp_path)
     build_index([folder], cfg)
+    return folder, doc, cfg
+
+
+def test_readers_during_reindexing_see_one_version_at_a_time(tmp_path):
+    from index.build import build_index
+    from retrieval.engine import PolicyQA
+
+    folder, doc, cfg = _built(tmp_path)
     stop = threading.Event()
     errors: list[BaseException] = []
     seen: list[str] = []
@@ -106,12 +114,7 @@ def test_a_version_being_opened_is_not_pruned_until_the_reader_lets_go(tmp_path)
     from index.store import load_index
     from index.versions import current_version_dir, prune_versions, read_lease
 
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    doc = folder / "plan.txt"
-    doc.write_text(OLD, encoding="utf-8")
-    cfg = _cfg(tmp_path)
-    build_index([folder], cfg)
+    folder, doc, cfg = _built(tmp_path)
     first = current_version_dir(cfg.index_dir)
     with read_lease(cfg.index_dir, first.name) as present:
         assert present
@@ -129,12 +132,7 @@ def test_a_version_pruned_before_the_lease_is_taken_is_skipped_for_the_current_o
     from index import store
     from index.build import build_index
 
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    doc = folder / "plan.txt"
-    doc.write_text(OLD, encoding="utf-8")
-    cfg = _cfg(tmp_path)
-    build_index([folder], cfg)
+    folder, doc, cfg = _built(tmp_path)
     stale = store._current_name(cfg.index_dir)
     doc.write_text(NEW, encoding="utf-8")
     build_index([folder], cfg)
