@@ -57,6 +57,12 @@ class PolicyQA:
             ans = answer_from_table(question, res.analysis, self.searcher.index, filters, tuple(res.hits))
             if ans is not None:
                 return self.located(ans)
+        if res.analysis.qtype == "compare" and self.cfg.retrieval.targets_table:
+            from retrieval.target_answer import compare_from_table
+
+            ans = compare_from_table(question, res.analysis, self.searcher.index, filters, tuple(res.hits))
+            if ans is not None:
+                return self.located(ans)
         if res.analysis.qtype == "compare":
             ans = self._compare(question, res, k or self.cfg.retrieval.k, filters, search_kw)
             if ans is not None:

@@ -92,3 +92,51 @@ def _cite(ix: LoadedIndex, r: TargetResult, n: int) -> Citation:
               location=d.location(c.start, c.end) if d.regions else "")
     return Citation(n=n, hit=hit, sentence_span=(r.row.sent_start, r.row.sent_end),
                     answer_span=(r.row.start, r.row.end))
+
+
+def compare_from_table(question: str, analysis: QueryAnalysis, ix: LoadedIndex, filters: Filters | None = None,
+                       hits: tuple[Hit, ...] = ()) -> Answer | None:
+    """A comparison of two years or two regions on a metric the question names ("did the 2024 or the 2025 report
+    set the higher deficit ratio"), each side the table's target for that year or region; None when a side has
+    no row (the passage comparison then runs)."""
+    from dataclasses import replace
+
+    from retrieval.answer import compare
+    from retrieval.targets import pick_for_chart
+
+    metric = question_metric(question, analysis)
+    if not metric:
+        return None
+    f = filters or Filters()
+    rows = query_targets(ix, TargetFilter(metric=metric, kinds=("target",), regions=tuple(f.regions),
+                                          docs=tuple(f.docs)))
+    if not rows:
+        return None
+    places = set(analysis.places or analysis.regions)
+
+    def side(_q: str, s: tuple[str, str, str]) -> compare.SideValue:
+        if s[1] == "year":
+            y = int(s[2])
+            cand = [r for r in rows if (r.region in places if places else True)]
+            pick, res = None, None
+            for r in cand:  # the document of that year first (a report sets its own year's target), else any
+                if r.doc_year == y and pick is None:
+                    p = pick_for_chart([x.row for x in cand if x.doc_idx == r.doc_idx], y)
+                    if p is not None:
+                        pick, res = p, next(x for x in cand if x.doc_idx == r.doc_idx and x.row == p)
+            if pick is None:
+                res = next((r for r in cand if r.row.year == str(y)), None)
+        elif s[1] == "region":
+            res = next((r for r in rows if r.region == s[2]
+                        and (not analysis.years or (r.row.year and any(str(y) in r.row.year for y in analysis.years)))),
+                       None)
+        else:
+            res = None
+        if res is None:
+            return compare.SideValue(s[0], None, "", 0.0, None)
+        return compare.SideValue(s[0], res.row.value, res.row.quantity, CONFIDENCE, _cite(ix, res, 1))
+
+    ans = compare.compare_answer(question, side, 0.0)
+    if ans is None or ans.abstained:
+        return None
+    return replace(ans, hits=tuple(hits), method="table")

@@ -121,3 +121,24 @@ def test_a_which_region_question_about_a_target_figure_is_answered_from_the_tabl
         assert a.hits  # the passages the search found are kept
     a = qa.ask("哪个省提出技术合同成交额突破650亿元？")  # no such target: the passage answer decides
     assert a.method != "table"
+
+
+def test_a_comparison_of_two_years_on_a_metric_is_answered_from_the_table(tmp_path):
+    from config import Config, EncoderConfig
+    from index.build import build_index
+    from retrieval.engine import PolicyQA
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for year, ratio in ((2031, "3.1%"), (2032, "2.9%")):
+        (folder / f"r{year}.txt").write_text(
+            f"{year}年政府工作报告\n一、{year - 1}年工作回顾\n去年赤字率为2.5%。\n二、{year}年经济社会发展总体要求和政策取向\n"
+            f"今年赤字率拟按{ratio}左右安排。\n", encoding="utf-8")
+    cfg = Config().with_(index_dir=tmp_path / "idx", encoder=EncoderConfig(backend="none"))
+    build_index([folder], cfg)
+    qa = PolicyQA.open(cfg)
+    a = qa.ask("2031年和2032年的政府工作报告，哪一年安排的赤字率更高？")
+    assert a.method == "table" and a.answer == "2031年（3.1%）高于2032年（2.9%）", a.answer
+    assert [c.hit.doc_name for c in a.citations] == ["r2031.txt", "r2032.txt"]
+    a = qa.ask("Which report set the lower deficit ratio, 2031 or 2032?")
+    assert a.answer.startswith("2032年（2.9%）低于2031年"), a.answer
