@@ -52,9 +52,10 @@ class PolicyQA:
 
             return naive_answer(question, res.hits, tokenize=an.tokenize)
         if self.cfg.retrieval.targets_table:  # which-region / which-doc questions about a target figure (#19)
-            from retrieval.target_answer import answer_from_table
+            from retrieval.target_answer import answer_from_table, trend_from_table
 
-            ans = answer_from_table(question, res.analysis, self.searcher.index, filters, tuple(res.hits))
+            ans = answer_from_table(question, res.analysis, self.searcher.index, filters, tuple(res.hits)) or \
+                trend_from_table(question, res.analysis, self.searcher.index, filters, tuple(res.hits))
             if ans is not None:
                 return self.located(ans)
         if res.analysis.qtype == "compare" and self.cfg.retrieval.targets_table:

@@ -12,6 +12,8 @@ Example (over an engine ``qa``)::
 
 from __future__ import annotations
 
+import re
+
 from index.analyzer import to_simplified
 from index.numbers import parse_quantity, quantities_equal
 from index.store import LoadedIndex
@@ -38,14 +40,14 @@ def question_metric(question: str, analysis: QueryAnalysis) -> str:
     found = table.find_all(to_simplified(question))
     if found:
         return max(found, key=lambda f: f[1] - f[0])[2]
+    low = question.lower()
+    named = [(len(en), name) for name, en in table.english.items() if re.search(rf"\b{re.escape(en.lower())}\b", low)]
+    if named:  # the longest English name: "GDP growth" before "GDP"
+        return max(named)[1]
     for e in analysis.expansions:
         for t in e.terms:
             if t in table.phrase_to_metric:
                 return table.phrase_to_metric[t]
-    low = question.lower()
-    for name, en in table.english.items():
-        if en.lower() in low:
-            return name
     return ""
 
 
@@ -140,3 +142,45 @@ def compare_from_table(question: str, analysis: QueryAnalysis, ix: LoadedIndex, 
     if ans is None or ans.abstained:
         return None
     return replace(ans, hits=tuple(hits), method="table")
+
+
+_TREND = re.compile(r"变化|趋势|历年|演变|走势|以来|\bchanged?\b|\btrend\b|\bover the years\b|\bsince\b|\bevolved?\b",
+                    re.I)
+MAX_TREND_POINTS = 12  # the answer lists at most this many years (the app's chart shows them all)
+
+
+def trend_from_table(question: str, analysis: QueryAnalysis, ix: LoadedIndex, filters: Filters | None = None,
+                     hits: tuple[Hit, ...] = ()) -> Answer | None:
+    """"How has the GDP growth target changed since 2015": the metric's target for each year from the first year the
+    question names (to the last, when it names two), one row per document of that year, every sentence cited."""
+    from retrieval.targets import pick_for_chart
+
+    if not _TREND.search(question) or not analysis.years:
+        return None
+    metric = question_metric(question, analysis)
+    if not metric:
+        return None
+    f = filters or Filters()
+    lo = analysis.years[0]
+    hi = analysis.years[-1] if len(analysis.years) > 1 else None
+    places = tuple(analysis.places or analysis.regions) or tuple(f.regions)
+    growth = True if re.search(r"(?:增长|涨幅)$", metric) else None  # a growth metric's rates, not its levels
+    rows = query_targets(ix, TargetFilter(metric=metric, kinds=("target",), regions=places, docs=tuple(f.docs),
+                                          growth=growth))
+    if not rows:
+        return None
+    by_year: dict[int, TargetResult] = {}
+    for r in rows:
+        y = r.doc_year
+        if y is None or y < lo or (hi is not None and y > hi) or y in by_year:
+            continue
+        p = pick_for_chart([x.row for x in rows if x.doc_idx == r.doc_idx], y)
+        if p is not None:
+            by_year[y] = next(x for x in rows if x.doc_idx == r.doc_idx and x.row == p)
+    if len(by_year) < 2:
+        return None
+    pts = [by_year[y] for y in sorted(by_year)][:MAX_TREND_POINTS]
+    citations = tuple(_cite(ix, r, n) for n, r in enumerate(pts, start=1))
+    text = "；".join(f"{r.doc_year}年 {r.row.quantity} [{n}]" for n, r in enumerate(pts, start=1))
+    return Answer(question=question, answer=text, answer_type="list", abstained=False, confidence=CONFIDENCE,
+                  supporting=" ".join(r.sentence for r in pts), citations=citations, hits=tuple(hits), method="table")

@@ -142,3 +142,22 @@ def test_a_comparison_of_two_years_on_a_metric_is_answered_from_the_table(tmp_pa
     assert [c.hit.doc_name for c in a.citations] == ["r2031.txt", "r2032.txt"]
     a = qa.ask("Which report set the lower deficit ratio, 2031 or 2032?")
     assert a.answer.startswith("2032年（2.9%）低于2031年"), a.answer
+
+
+def test_a_trend_question_lists_the_metric_year_by_year_from_the_table(tmp_path):
+    from config import Config, EncoderConfig
+    from index.build import build_index
+    from retrieval.engine import PolicyQA
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for year, rate in ((2040, "4%"), (2041, "4.5%"), (2042, "3.5%")):
+        (folder / f"r{year}.txt").write_text(f"{year}年政府工作报告\n今年发展主要预期目标是：国内生产总值增长{rate}左右。\n"
+                                             f"国内生产总值达到200万亿元。\n", encoding="utf-8")
+    cfg = Config().with_(index_dir=tmp_path / "idx", encoder=EncoderConfig(backend="none"))
+    build_index([folder], cfg)
+    qa = PolicyQA.open(cfg)
+    for q in ("How has the GDP growth target changed since 2041?", "2041年以来国内生产总值增长目标有何变化？"):
+        a = qa.ask(q)
+        assert a.method == "table" and a.answer == "2041年 4.5% [1]；2042年 3.5% [2]", (q, a.answer)
+        assert [c.hit.doc_name for c in a.citations] == ["r2041.txt", "r2042.txt"]
