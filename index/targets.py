@@ -184,7 +184,7 @@ _SUBJECT_TAIL = re.compile(
 )
 
 
-def _fiscal(years: tuple[int, int]) -> str:
+def _period(years: tuple[int, int]) -> str:
     return f"{years[0]}-{years[1]}"
 
 
@@ -196,14 +196,14 @@ def _year_of(sent: str, doc_year: int | None, kind: str = "") -> str | None:
         return str(doc_year)
     m = _PERIOD.search(sent)
     if m:
-        return _fiscal((int(m.group(1)), int(m.group(2))))
+        return _period((int(m.group(1)), int(m.group(2))))
     m = _YEAR_TO.search(sent)
     if m:
         return m.group(1) or m.group(2)
     m = _FYP.search(sent)
     if m and m.group(1) in _FYP_START:
         s = _FYP_START[m.group(1)]
-        return _fiscal((s, s + 4))
+        return _period((s, s + 4))
     m = _BARE_YEAR.search(sent)
     if m:
         return m.group(1)
@@ -283,7 +283,7 @@ def extract_targets(text: str, doc_year: int | None = None, region: str = "", do
         prev = rows[-1] if rows and rows[-1].end >= cs and rows[-1].sent_start == ss else None
         # 国内生产总值达到134.9万亿元、增长5%: a second figure of the clause reads from the first one on
         prefix = s[prev.end if prev else cs : a]
-        found = [f for f in table.find_all(prefix)]
+        found = table.find_all(prefix)
         if not found and prev is None and len(prefix) <= 10 and cs > ss:  # 技术合同成交额，到2025年突破500亿元
             pcs = max((x.end() for x in _CLAUSE_END.finditer(s, ss, cs - 1)), default=ss)
             found = table.find_all(s[pcs : cs - 1])

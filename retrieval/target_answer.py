@@ -19,7 +19,7 @@ from index.numbers import parse_quantity, quantities_equal
 from index.store import LoadedIndex
 from index.targets import load_metrics
 from retrieval.query import QueryAnalysis
-from retrieval.targets import TargetFilter, TargetResult, query_targets
+from retrieval.targets import TargetFilter, TargetResult, by_document, pick_result, query_targets
 from retrieval.types import Answer, Citation, Filters, Hit
 
 ASKS = ("which-region", "which-doc")
@@ -104,7 +104,6 @@ def compare_from_table(question: str, analysis: QueryAnalysis, ix: LoadedIndex, 
     from dataclasses import replace
 
     from retrieval.answer import compare
-    from retrieval.targets import pick_for_chart
 
     metric = question_metric(question, analysis)
     if not metric:
@@ -115,18 +114,15 @@ def compare_from_table(question: str, analysis: QueryAnalysis, ix: LoadedIndex, 
     if not rows:
         return None
     places = set(analysis.places or analysis.regions)
+    cand = [r for r in rows if r.region in places] if places else rows
+    docs = by_document(cand)
 
     def side(_q: str, s: tuple[str, str, str]) -> compare.SideValue:
         if s[1] == "year":
             y = int(s[2])
-            cand = [r for r in rows if (r.region in places if places else True)]
-            pick, res = None, None
-            for r in cand:  # the document of that year first (a report sets its own year's target), else any
-                if r.doc_year == y and pick is None:
-                    p = pick_for_chart([x.row for x in cand if x.doc_idx == r.doc_idx], y)
-                    if p is not None:
-                        pick, res = p, next(x for x in cand if x.doc_idx == r.doc_idx and x.row == p)
-            if pick is None:
+            # the document of that year first (a report sets its own year's target), else any row for that year
+            res = next((p for rs in docs.values() if rs[0].doc_year == y and (p := pick_result(rs, y))), None)
+            if res is None:
                 res = next((r for r in cand if r.row.year == str(y)), None)
         elif s[1] == "region":
             res = next((r for r in rows if r.region == s[2]
@@ -153,8 +149,6 @@ def trend_from_table(question: str, analysis: QueryAnalysis, ix: LoadedIndex, fi
                      hits: tuple[Hit, ...] = ()) -> Answer | None:
     """"How has the GDP growth target changed since 2015": the metric's target for each year from the first year the
     question names (to the last, when it names two), one row per document of that year, every sentence cited."""
-    from retrieval.targets import pick_for_chart
-
     if not _TREND.search(question) or not analysis.years:
         return None
     metric = question_metric(question, analysis)
@@ -170,13 +164,13 @@ def trend_from_table(question: str, analysis: QueryAnalysis, ix: LoadedIndex, fi
     if not rows:
         return None
     by_year: dict[int, TargetResult] = {}
-    for r in rows:
-        y = r.doc_year
+    for rs in by_document(rows).values():
+        y = rs[0].doc_year
         if y is None or y < lo or (hi is not None and y > hi) or y in by_year:
             continue
-        p = pick_for_chart([x.row for x in rows if x.doc_idx == r.doc_idx], y)
+        p = pick_result(rs, y)
         if p is not None:
-            by_year[y] = next(x for x in rows if x.doc_idx == r.doc_idx and x.row == p)
+            by_year[y] = p
     if len(by_year) < 2:
         return None
     pts = [by_year[y] for y in sorted(by_year)][:MAX_TREND_POINTS]

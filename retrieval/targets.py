@@ -13,7 +13,7 @@ Example (over a built index ``ix``)::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from index.analyzer import to_simplified
 from index.store import LoadedIndex
@@ -45,7 +45,6 @@ class TargetResult:
     region: str
     doc_year: int | None
     sentence: str
-    extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"doc": self.doc, "title": self.title, "region": self.region, "doc_year": self.doc_year,
@@ -122,6 +121,20 @@ def _table(ix: LoadedIndex):
             return None
         ix.__dict__["_targets"] = cached if cached is not None else False
     return cached if cached is not False else None
+
+
+def by_document(rows: list[TargetResult]) -> dict[int, list[TargetResult]]:
+    """Rows grouped by document, in document order."""
+    out: dict[int, list[TargetResult]] = {}
+    for r in rows:
+        out.setdefault(r.doc_idx, []).append(r)
+    return out
+
+
+def pick_result(rows: list[TargetResult], year: int | None) -> TargetResult | None:
+    """``pick_for_chart`` over one document's results."""
+    p = pick_for_chart([r.row for r in rows], year)
+    return next((r for r in rows if r.row is p), None)
 
 
 def pick_for_chart(rows: list[TargetRow], year: int | None) -> TargetRow | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from index.targets import KINDS, load_metrics
-from retrieval.targets import TargetFilter, pick_for_chart, query_targets
+from retrieval.targets import TargetFilter, by_document, pick_result, query_targets
 from ui.context import Ctx
 from ui.i18n import t
 from ui.pages import source
@@ -26,13 +26,10 @@ def _chart_points(rows, by: str) -> dict[str, float]:
     """One value per year (each document's own-year row) or per region (the largest target)."""
     pts: dict[str, float] = {}
     if by == "year":
-        by_doc: dict[int, list] = {}
-        for r in rows:
-            by_doc.setdefault(r.doc_idx, []).append(r)
-        for rs in by_doc.values():
-            pick = pick_for_chart([r.row for r in rs], rs[0].doc_year)
-            if pick is not None and rs[0].doc_year:
-                pts.setdefault(str(rs[0].doc_year), pick.value)
+        for rs in by_document(rows).values():
+            pick = pick_result(rs, rs[0].doc_year)
+            if pick is not None:
+                pts.setdefault(str(rs[0].doc_year), pick.row.value)
         return dict(sorted(pts.items()))
     for r in rows:
         if r.region:
