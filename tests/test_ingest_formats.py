@@ -126,6 +126,52 @@ def test_pdf_pages_headers_footers_and_line_wraps(tmp_path):
     assert d.meta.title == "山东省科技创新发展报告" and "3 pages" in d.meta.source
 
 
+TABLE_PDF_HTML = """<html><head><meta charset="utf-8"><title>山东省科技创新主要指标</title>
+<style>body{font-family:"Noto Sans CJK SC",sans-serif;font-size:15px} .pb{page-break-after:always}
+table{border-collapse:collapse} td,th{border:1px solid #000;padding:4px} td.narrow{width:4em}</style></head><body>
+<div class="pb"><h1>一、总体要求</h1><p>坚持创新驱动发展，全面提升科技创新能力。</p><hr></div>
+<div><h1>二、主要指标</h1><p>到2025年，全省科技创新主要指标如下表。</p>
+<table><tr><th>序号</th><th>指标名称</th><th>2025年目标</th></tr>
+<tr><td>1</td><td class="narrow">研发经费投入强度</td><td>2.6%</td></tr>
+<tr><td>2</td><td>技术合同成交额</td><td>3000亿元</td></tr>
+<tr><td>3</td><td>高新技术企业数量</td><td>3万家</td></tr></table>
+<p>各市要对照分解落实，确保各项指标按期完成。</p></div></body></html>"""
+
+
+def test_pdf_ruled_table_is_stored_as_rows_on_its_page(tmp_path):
+    """A ruled table in a PDF is read as rows (pdfplumber): each row a region inside its page, a wrapped cell
+    (研发经费投入强度 in a narrow column) one line again, the text around the table in its place; a page whose
+    only drawing is a rule keeps PDFium's text."""
+    from ingest.loaders import load_file
+
+    d = load_file(chromium_pdf(TABLE_PDF_HTML, tmp_path / "indicators.pdf", header_footer=False))
+    assert "| 2 | 技术合同成交额 | 3000亿元 |" in d.text
+    assert "| 1 | 研发经费投入强度 | 2.6% |" in d.text
+    i = d.text.index("3000亿元")
+    assert d.location(i, i + 7) == "第2页 表1第2行 / p. 2, table 1, row 2"
+    order = [d.text.index(x) for x in ("全省科技创新主要指标如下表", "| 序号 |", "| 3 |", "各市要对照分解落实")]
+    assert order == sorted(order)
+    assert "坚持创新驱动发展" in d.text and "|" not in d.text[:d.text.index("二、主要指标")]
+    assert "1 ruled table(s) as rows" in d.meta.source
+
+
+def test_pdf_table_cited_by_row_in_the_cli(tmp_path):
+    """Asked through the CLI, a figure in a PDF table is cited with its page and row."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    chromium_pdf(TABLE_PDF_HTML, folder / "indicators.pdf", header_footer=False)
+    index = tmp_path / "idx"
+    env = {**os.environ, "POLICYQA_ENCODER": "none"}
+    subprocess.run([sys.executable, "cli.py", "ingest", str(folder), "--index", str(index)], capture_output=True,
+                   text=True, cwd=ROOT, env=env, timeout=300, check=True)
+    r = subprocess.run([sys.executable, "cli.py", "ask", "技术合同成交额2025年的目标是多少？", "--index", str(index),
+                        "--json"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    a = json.loads(r.stdout)
+    assert "3000亿元" in a["answer"]
+    assert a["citations"][0]["location"] == "第2页 表1第2行 / p. 2, table 1, row 2"
+
+
 def test_html_main_content_and_stated_metadata(tmp_path):
     from ingest.loaders import load_file
 

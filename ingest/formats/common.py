@@ -85,7 +85,7 @@ def fix_pdf_text(text: str) -> str:
     last line) keeps its break.
     """
     lines = [x.strip() for x in fold_compat(text).split("\n")]
-    width = max((len(x) for x in lines), default=0)
+    width = max((len(x) for x in lines if not x.startswith("|")), default=0)  # a table's pipe rows are no text width
     out: list[str] = []
     wrapped = False  # the last line of ``out`` ended at the page's width
     for s in lines:
