@@ -273,3 +273,42 @@ def test_app_answers_while_the_cli_reindexes(browser, tmp_path):
             _shot(page, "reindex.png")
             page.close()
     assert builds and all(rc == 0 for rc in builds) and len(answers) == 8
+
+
+def test_targets_chart_bar_opens_its_sentence(browser, tmp_path):
+    """The targets page's chart: a click on a region's bar opens that target's sentence highlighted."""
+    from config import Config, EncoderConfig
+    from index.build import build_index
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "黑龙江省科技创新规划.txt").write_text(
+        "黑龙江省科技创新规划\n到2025年，全省技术合同成交额达到400亿元，高新技术企业数量达到5000家。\n", encoding="utf-8")
+    (docs / "湖南省科技创新规划.txt").write_text(
+        "湖南省科技创新规划\n到2025年，全省技术合同成交额突破900亿元，研发经费投入强度达到2.6%。\n", encoding="utf-8")
+    build_index([docs], Config().with_(index_dir=tmp_path / "index", encoder=EncoderConfig(backend="none")))
+    env = {"POLICYQA_INDEX_DIR": str(tmp_path / "index"), "POLICYQA_ENCODER": "none"}
+    with serve(env) as (url, _t0):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(60_000)
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            page.get_by_text("政策目标表", exact=True).click()
+            page.get_by_text("指标", exact=True).first.wait_for(state="visible")
+            box = page.locator("[data-testid='stSelectbox']").filter(has_text="指标").first
+            box.locator("input").click()
+            page.keyboard.type("技术合同成交额")
+            page.keyboard.press("Enter")
+            page.get_by_text("按地区", exact=False).first.click()
+            chart = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first
+            chart.wait_for(state="visible")
+            time.sleep(1.0)  # the chart's first render
+            area = chart.bounding_box()
+            # two bars (湖南 900亿 left, 黑龙江 400亿 right), both reach the middle of the plot
+            page.mouse.click(area["x"] + area["width"] * 0.35, area["y"] + area["height"] * 0.5)
+            frame = _source_frame(page)
+            mark = frame.locator("mark.answer").first.inner_text()
+            assert mark == "900亿元", mark  # the left bar: 湖南
+            _shot(page, "targets-chart-click.png")
+        finally:
+            page.close()

@@ -161,3 +161,17 @@ def test_a_trend_question_lists_the_metric_year_by_year_from_the_table(tmp_path)
         a = qa.ask(q)
         assert a.method == "table" and a.answer == "2041年 4.5% [1]；2042年 3.5% [2]", (q, a.answer)
         assert [c.hit.doc_name for c in a.citations] == ["r2041.txt", "r2042.txt"]
+
+
+@pytest.mark.parametrize("event, want", [
+    ({"selection": {"pt": [{"i": 1}]}}, "b"),
+    ({"selection": {"pt": [{"i": 0}]}}, "a"),
+    ({"selection": {"pt": []}}, None),
+    ({"selection": {}}, None),
+    (None, None),
+    ({"selection": {"pt": [{"i": 7}]}}, None),  # a stale index (the filters changed under the selection)
+])
+def test_chart_selection_names_its_row(event, want):
+    from ui.pages.targets import selected
+
+    assert selected(event, {"2024": "a", "2025": "b"}) == want

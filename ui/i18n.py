@@ -33,6 +33,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tg_sort_value": ("数值（大到小）", "value (largest first)"),
     "tg_sort_year": ("年份", "year"),
     "tg_count": ("共 {n} 行", "{n} rows"),
+    "tg_chart_click": ("点击图中的点或柱，打开其原文语句", "Click a point or a bar to open its source sentence"),
     "tg_rebuild": ("此索引建于目标表之前，请重建索引。", "This index predates the targets table: rebuild it."),
     "tg_chart_by": ("图表", "Chart"),
     "tg_by_year": ("按年份（折线）", "across years (line)"),

@@ -1,6 +1,6 @@
 """Targets: the policy targets table (index/targets.py) filtered by metric, region, year and kind, sorted by value;
-a chart of one metric across years (a line) or regions (bars); each row opens its sentence highlighted in the
-source view."""
+a chart of one metric across years (a line with points) or regions (bars); a click on a point or a bar, or a row's
+button, opens its sentence highlighted in the source view."""
 
 from __future__ import annotations
 
@@ -22,19 +22,46 @@ def _open(r) -> None:
                                   "answer": (r.row.start, r.row.end), "terms": []}
 
 
-def _chart_points(rows, by: str) -> dict[str, float]:
-    """One value per year (each document's own-year row) or per region (the largest target)."""
-    pts: dict[str, float] = {}
+def _chart_points(rows, by: str) -> dict[str, object]:
+    """The row each point plots: one per year (each document's own-year row) or per region (the largest value)."""
+    pts: dict[str, object] = {}
     if by == "year":
         for rs in by_document(rows).values():
             pick = pick_result(rs, rs[0].doc_year)
             if pick is not None:
-                pts.setdefault(str(rs[0].doc_year), pick.row.value)
+                pts.setdefault(str(rs[0].doc_year), pick)
         return dict(sorted(pts.items()))
     for r in rows:
-        if r.region:
-            pts[r.region] = max(pts.get(r.region, float("-inf")), r.row.value)
+        if r.region and (r.region not in pts or r.row.value > pts[r.region].row.value):
+            pts[r.region] = r
     return pts
+
+
+def chart_spec(pts: dict[str, object], by: str, metric: str, x_label: str):
+    """An Altair chart of the points (a line with points by year, bars by region) whose click selects a point:
+    the selection ``pt`` holds the point's index ``i`` into ``list(pts)``."""
+    import altair as alt
+
+    data = alt.Data(values=[{"x": x, "value": r.row.value, "i": i, "figure": r.row.comparator + r.row.quantity,
+                             "document": r.title or r.doc} for i, (x, r) in enumerate(pts.items())])
+    pick = alt.selection_point(name="pt", fields=["i"], on="click")
+    base = alt.Chart(data).encode(
+        x=alt.X("x:N", title=x_label, sort=None), y=alt.Y("value:Q", title=metric),
+        tooltip=[alt.Tooltip("x:N", title=x_label), alt.Tooltip("figure:N", title=metric),
+                 alt.Tooltip("document:N")])
+    if by == "year":
+        return base.mark_line(point=alt.OverlayMarkDef(size=90, filled=True)).add_params(pick)
+    return base.mark_bar().add_params(pick)
+
+
+def selected(event, pts: dict[str, object]):
+    """The row of the point a chart event selected, or None."""
+    sel = ((event or {}).get("selection") or {}).get("pt") or []
+    if not sel or "i" not in sel[0]:
+        return None
+    rows = list(pts.values())
+    i = int(sel[0]["i"])
+    return rows[i] if 0 <= i < len(rows) else None
 
 
 def render(ctx: Ctx) -> None:
@@ -70,11 +97,15 @@ def render(ctx: Ctx) -> None:
                           format_func=lambda b: t(f"tg_by_{b}", lang))
             pts = _chart_points(rows, by)
             if pts:
-                data = {"x": list(pts), metric: list(pts.values())}
-                if by == "year":
-                    st.line_chart(data, x="x", y=metric, x_label=t("years", lang), y_label=metric)
-                else:
-                    st.bar_chart(data, x="x", y=metric, x_label=t("regions", lang), y_label=metric)
+                label = t("years", lang) if by == "year" else t("regions", lang)
+                event = st.altair_chart(chart_spec(pts, by, metric, label), on_select="rerun", key=f"tg_chart_{by}",
+                                        width="stretch")
+                r = selected(event, pts)
+                st.caption(t("tg_chart_click", lang))
+                if r is not None and st.session_state.get("tg_chart_opened") != (by, r.doc, r.row.start):
+                    st.session_state["tg_chart_opened"] = (by, r.doc, r.row.start)  # a selection opens once
+                    _open(r)
+                    st.rerun()
         st.dataframe([{t("regions", lang): r.region, t("tg_year", lang): r.row.year or r.doc_year,
                        t("tg_kind", lang): t(f"tg_{r.row.kind}", lang), t("tg_metric", lang): r.row.metric or r.row.subject,
                        t("tg_value", lang): r.row.comparator + r.row.quantity, t("documents", lang): r.title or r.doc,
