@@ -217,6 +217,42 @@ def _year_of(sent: str, doc_year: int | None, kind: str = "") -> str | None:
     return None
 
 
+_FRAMES = re.compile(r"目标|指标|任务是|预期")
+
+
+def _context_year(s: str, bounds: list[int], si: int, a: int, back: int = 2) -> str | None:
+    r"""The target year or period a target sentence without one (its figure at ``a``) inherits from the sentences
+    before it in its paragraph: 「“十四五”科技工作的总体目标是：…。即：…达到530亿元以上」 is a 2021–2025 target.
+    Only a year a target is set for (到2025年, 2021—2025年, “十四五”) by a sentence that frames targets (目标, 指标,
+    任务是, 预期) carries over, not a bare year of the past nor a programme's name (“十四五”育种专项).
+
+        >>> s = "“十四五”的总体目标是：实现倍增。即：技术合同成交额达到530亿元以上。"
+        >>> _context_year(s, [0, 15, len(s)], 1, s.index("530"))
+        '2021-2025'
+        >>> s = "“十四五”的总体目标是：实现倍增。\n技术合同成交额达到530亿元以上。"
+        >>> _context_year(s, [0, 15, len(s)], 1, s.index("530")) is None
+        True
+    """
+    para = s.rfind("\n", 0, a) + 1
+    for j in range(si - 1, max(-1, si - 1 - back), -1):
+        if bounds[j + 1] <= para:
+            return None  # the paragraph starts after that sentence
+        prev = s[max(bounds[j], para):bounds[j + 1]]
+        if not _FRAMES.search(prev):
+            continue  # 推进实施“十四五”育种专项: a programme's name, not the period the targets are set for
+        m = _YEAR_TO.search(prev)
+        if m:
+            return m.group(1) or m.group(2)
+        m = _PERIOD.search(prev)
+        if m:
+            return _period((int(m.group(1)), int(m.group(2))))
+        m = _FYP.search(prev)
+        if m and m.group(1) in _FYP_START:
+            st = _FYP_START[m.group(1)]
+            return _period((st, st + 4))
+    return None
+
+
 def _comparator(before: str, after: str) -> str:
     if _APPROX_AFTER.match(after):
         return "~"
@@ -312,6 +348,8 @@ def extract_targets(text: str, doc_year: int | None = None, region: str = "", do
             t, act = t + (mode == "target"), act + (mode == "actual") + bool(_COMPARED.match(s, b, min(len(s), b + 14)))
             kind = "target" if t > act or (t == act and not report) else "actual"
         year = _year_of(sent, doc_year, kind)
+        if year is None and kind == "target":
+            year = _context_year(s, sent_bounds, si, a)
         if year is None and report and doc_year and kind in ("target", "actual"):
             # a report's plan is for its own year; its review, unless the sentence says otherwise, for the last
             year = str(doc_year) if kind == "target" else (str(doc_year - 1) if mode == "actual" else None)

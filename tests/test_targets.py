@@ -175,3 +175,16 @@ def test_chart_selection_names_its_row(event, want):
     from ui.pages.targets import selected
 
     assert selected(event, {"2024": "a", "2025": "b"}) == want
+
+
+@pytest.mark.parametrize("text, year", [
+    # the period is set by the sentence before, which frames the targets
+    ("“十四五”期间全市科技工作的主要目标是：实现三个翻番。即：高新技术企业数量达到3000家以上。", "2021-2025"),
+    ("到2027年的发展目标如下。全市技术合同成交额突破200亿元。", "2027"),
+    # a programme's name is no period; another paragraph does not carry over
+    ("启动“十四五”种业专项。全市新建农业科技园区12家。", None),
+    ("“十四五”的主要目标是：实现翻番。\n全市新建农业科技园区12家。", None),
+])
+def test_a_target_takes_the_period_its_paragraph_sets(text, year):
+    rows = [r for r in extract_targets(text, doc_year=None, region="") if r.kind == "target" and r.value >= 12]
+    assert rows and rows[-1].year == year, rows
