@@ -31,7 +31,7 @@ import numpy as np
 from config import DATA_DIR, Config
 from index import store, versions
 from index.faults import crash_point
-from index.targets import write_targets
+from index.targets import targets_fingerprint, write_targets
 from ingest.types import Chunk, Document, LoadError
 
 # callable(stage, done, total): stages are "load", "chunk", "tokenize", "encode", "write"
@@ -169,6 +169,7 @@ def build_index(
             "encoder": encoder_fingerprint(encoder),
             "chunker": cfg.chunker.__dict__,
             "ingest_version": INGEST_VERSION,
+            "targets": targets_fingerprint(),
         }
 
         # Previous documents, reusable when file, content and ingest logic are unchanged.

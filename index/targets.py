@@ -20,7 +20,7 @@ is an offset into the stored text, whatever script the document is in. Metrics c
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +29,17 @@ from index.numbers import parse_quantity
 
 ROOT = Path(__file__).resolve().parent.parent
 METRICS_PATH = ROOT / "data" / "metrics.tsv"
+# Raise when the extraction rules change: an index built by older rules (or with another metrics.tsv) is then
+# rebuilt by the next ingest, even when no document changed (its vectors come from the cache).
+EXTRACTOR_VERSION = 2
+
+
+def targets_fingerprint(path: Path = METRICS_PATH) -> str:
+    """What the targets table of an index was extracted with: the rules' version and the metrics file's digest."""
+    import hashlib
+
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16] if Path(path).exists() else "-"
+    return f"{EXTRACTOR_VERSION}:{digest}"
 KINDS = ("target", "actual", "limit")
 
 
@@ -67,10 +78,26 @@ class MetricTable:
     english: dict[str, str]
     phrase_to_metric: dict[str, str]
     pattern: re.Pattern[str]
+    # A growth metric's phrases without their closing 增长 (工农业总产值增长 → 工农业总产值): the subject a growth
+    # figure reads when the text puts words between (工农业总产值将比上年增长14.1%, 国民生产总值计划增长百分之八).
+    stem_to_growth: dict[str, str] = field(default_factory=dict)
+    stem_pattern: re.Pattern[str] | None = None
 
     def find_all(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical) of every metric phrase in simplified ``text``, longest match first."""
         return [(m.start(), m.end(), self.phrase_to_metric[m.group(0)]) for m in self.pattern.finditer(text)]
+
+    def growth_of(self, text: str) -> str:
+        """The growth metric whose subject (a phrase less its 增长) ``text`` names last, or ""; for a growth figure.
+
+            >>> load_metrics().growth_of("工农业总产值将比上年")
+            '国内生产总值增长'
+        """
+        if self.stem_pattern is None:
+            return ""
+        found = [m for m in self.stem_pattern.finditer(text) if text[max(0, m.start() - 2):m.start()] != "单位"
+                 and not _SHARE_OF.match(text, m.end())]  # 在国内生产总值中的比重: a share of it, not it
+        return self.stem_to_growth[found[-1].group(0)] if found else ""
 
 
 @lru_cache(maxsize=4)
@@ -90,7 +117,10 @@ def load_metrics(path: Path = METRICS_PATH) -> MetricTable:
         for p in {name, *(a.strip() for a in alts.split("|") if a.strip())}:
             phrases.setdefault(to_simplified(p), name)
     alt = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    return MetricTable(tuple(canonical), english, phrases, re.compile(alt))
+    stems = {p[:-2]: m for p, m in phrases.items() if p.endswith("增长") and len(p) >= 6}
+    stem_alt = "|".join(re.escape(p) for p in sorted(stems, key=len, reverse=True))
+    return MetricTable(tuple(canonical), english, phrases, re.compile(alt), stems,
+                       re.compile(stem_alt) if stems else None)
 
 
 # ---------------------------------------------------------------- figures
@@ -184,6 +214,10 @@ _SUBJECT_TAIL = re.compile(
 )
 
 
+_NEXT_YEARS = re.compile(r"(?:今后|未来|此后)([二三四五六七八九十])年")
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+
+
 def _period(years: tuple[int, int]) -> str:
     return f"{years[0]}-{years[1]}"
 
@@ -204,6 +238,11 @@ def _year_of(sent: str, doc_year: int | None, kind: str = "") -> str | None:
     if m and m.group(1) in _FYP_START:
         s = _FYP_START[m.group(1)]
         return _period((s, s + 4))
+    m = _NEXT_YEARS.search(sent)
+    if m and doc_year:  # 今后五年 in a 2011 report: 2011-2015
+        n = _CN_DIGIT.get(m.group(1), 0)
+        if n > 1:
+            return _period((doc_year, doc_year + n - 1))
     m = _BARE_YEAR.search(sent)
     if m:
         return m.group(1)
@@ -218,6 +257,28 @@ def _year_of(sent: str, doc_year: int | None, kind: str = "") -> str | None:
 
 
 _FRAMES = re.compile(r"目标|指标|任务是|预期")
+
+
+_RISE = re.compile(r"增长|递增|增加|提高")
+_SHARE_OF = re.compile(r"中|的?比重|占")
+
+
+def _growth_metric(table: MetricTable, s: str, ss: int, cs: int, a: int, level: str) -> str:
+    """The growth metric of a growth figure at ``a`` whose clause names no growth phrase: the subject of one before
+    it in the clause (工农业总产值将比上年增长14.1%), or — the clause being short — in the clause before
+    (工农业总产值，比1980年预计增长5.5%); else the growth counterpart of the level metric found (国民生产总值达到
+    15500亿元左右，平均每年增长7.5% → 国内生产总值增长)."""
+    if not _RISE.search(s[max(cs, a - 8):a]):
+        return ""  # 下降23%: a fall is no growth target of an output (单位国内生产总值能耗 is its own metric)
+    g = table.growth_of(s[cs:a])
+    if not g and cs > ss and a - cs <= 12:
+        pcs = max((x.end() for x in _CLAUSE_END.finditer(s, ss, cs - 1)), default=ss)
+        g = table.growth_of(s[pcs:cs])
+    if not g and level and level + "增长" in table.phrase_to_metric:
+        last = [e for _, e, m in table.find_all(s[ss:a]) if m == level]
+        if last and not _SHARE_OF.match(s, ss + last[-1]):
+            g = table.phrase_to_metric[level + "增长"]
+    return g
 
 
 def _context_year(s: str, bounds: list[int], si: int, a: int, back: int = 2) -> str | None:
@@ -337,6 +398,8 @@ def extract_targets(text: str, doc_year: int | None = None, region: str = "", do
             growth = prev.growth
         elif found and unit == "%" and _GROWTH_METRIC.search(metric) and not _LEVEL_TO.search(prefix):
             growth = True  # 经济增长预期目标为7%左右: the metric is a rate
+        if growth and not _GROWTH_METRIC.search(metric or "-"):
+            metric = _growth_metric(table, s, ss, cs, a, metric) or metric
         head = s[ss:a]
         while hi_ < len(headings) and headings[hi_][0] <= a:
             mode = headings[hi_][1]

@@ -133,23 +133,51 @@ def by_document(rows: list[TargetResult]) -> dict[int, list[TargetResult]]:
 
 def pick_result(rows: list[TargetResult], year: int | None) -> TargetResult | None:
     """``pick_for_chart`` over one document's results."""
-    p = pick_for_chart([r.row for r in rows], year)
+    p = pick_for_chart([r.row for r in rows], year, [r.sentence for r in rows])
     return next((r for r in rows if r.row is p), None)
 
 
-def pick_for_chart(rows: list[TargetRow], year: int | None) -> TargetRow | None:
+# A report's headline targets: the sentence that says what this year's targets are (今年发展主要预期目标是：…).
+_HEADLINE = re.compile(r"今年|预期目标|主要目标")
+# A period's rate per year (年均增长7%, 平均每年递增4%), which a chart of yearly rates can plot, not its total.
+_ANNUAL = re.compile(r"年均|平均每年|每年平均|每年递增")
+
+
+def pick_for_chart(rows: list[TargetRow], year: int | None, sentences: list[str] | None = None) -> TargetRow | None:
     """The one row of a document a chart of a metric plots for ``year``: a row for exactly that year, else for a
-    period holding it, else None; the first in document order (a report states its headline target first).
+    period holding it — given the rows' ``sentences``, a year's row in a headline sentence (今年…预期目标) first and a
+    period's annual rate before its total — else None; otherwise the first in document order.
 
     >>> from index.targets import extract_targets
     >>> rows = extract_targets("今年国内生产总值增长5%左右。“十五”期间年均增长7%。", doc_year=2001, doc_type="report")
     >>> pick_for_chart(rows, 2001).quantity
     '5%'
+    >>> text = "全年国内生产总值增长2.3%。今年发展主要预期目标是：国内生产总值增长6%以上。"
+    >>> rows = [r for r in extract_targets(text, doc_year=2021, doc_type="report") if r.kind == "target"]
+    >>> pick_for_chart(rows, 2021, [text[r.sent_start:r.sent_end] for r in rows]).quantity
+    '6%'
     """
     if year is None:
         return None
-    exact = [r for r in rows if r.year == str(year)]
+    sents = ([to_simplified(x) for x in sentences] if sentences is not None and len(sentences) == len(rows)
+             else [""] * len(rows))
+    exact = [(r, x) for r, x in zip(rows, sents, strict=True) if r.year == str(year)]
     if exact:
-        return exact[0]
-    spans = [r for r in rows if (sp := _years(r.year)) and sp[0] <= year <= sp[1]]
-    return spans[0] if spans else None
+        return min(enumerate(exact), key=lambda e: (not _HEADLINE.search(e[1][1]), e[0]))[1][0]
+    def covers(r: TargetRow, sent: str) -> bool:
+        sp = _years(r.year)
+        if sp and sp[0] == sp[1] and sp[0] > year and _ANNUAL.search(_clause_before(sent, r)):
+            return True  # 到1992年…平均每年增长7.5%, in a 1988 report: a rate for each year up to 1992
+        return bool(sp) and sp[0] <= year <= sp[1]
+
+    spans = [(r, x) for r, x in zip(rows, sents, strict=True) if covers(r, x)]
+    if not spans:
+        return None
+    return min(enumerate(spans), key=lambda e: (not _ANNUAL.search(_clause_before(e[1][1], e[1][0])), e[0]))[1][0]
+
+
+def _clause_before(sentence: str, r: TargetRow) -> str:
+    """The words of ``sentence`` before the row's figure, back to the previous figure or clause (its own wording)."""
+    i = sentence.find(to_simplified(r.quantity))
+    head = sentence[:i] if i >= 0 else sentence
+    return re.split(r"[，,；;。]", head)[-1]

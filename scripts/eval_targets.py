@@ -110,9 +110,9 @@ def score_gdp(path: Path, cache: dict) -> dict:
     labels = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     ok = with_target = offered = right = none_ok = 0
     for x in labels:
-        _, rows = _rows(x["doc"], cache)
-        pick = pick_for_chart([r for r in rows if r.metric == "国内生产总值增长" and r.kind == "target" and r.growth],
-                              x["report_year"])
+        text, rows = _rows(x["doc"], cache)
+        rows = [r for r in rows if r.metric == "国内生产总值增长" and r.kind == "target" and r.growth]
+        pick = pick_for_chart(rows, x["report_year"], [text[r.sent_start:r.sent_end] for r in rows])
         if x.get("value") is None:
             none_ok += pick is None
             continue

@@ -49,10 +49,11 @@ def test_ranges_with_a_dash_and_a_shared_unit():
 
 
 def test_several_figures_of_one_clause_keep_their_subject():
+    """The second figure reads the first one's subject; a growth figure of a level metric is the metric's growth."""
     rows = extract_targets("去年国内生产总值达到120万亿元、增长8%，服务业和制造业增加值分别增长9%、7%。",
                            doc_year=2022, doc_type="report")
     assert [(r.quantity, r.metric, r.growth) for r in rows][:2] == [("120万亿元", "国内生产总值", False),
-                                                                     ("8%", "国内生产总值", True)]
+                                                                     ("8%", "国内生产总值增长", True)]
     assert rows[3].subject == rows[2].subject and rows[3].growth
 
 
@@ -188,3 +189,50 @@ def test_chart_selection_names_its_row(event, want):
 def test_a_target_takes_the_period_its_paragraph_sets(text, year):
     rows = [r for r in extract_targets(text, doc_year=None, region="") if r.kind == "target" and r.value >= 12]
     assert rows and rows[-1].year == year, rows
+
+
+@pytest.mark.parametrize("text, value", [
+    ("明年全市工农业总产值将比今年增长百分之十二。", 0.12),  # words between the subject and 增长
+    ("全省工农业总产值，比上年预计增长6.5%。", 0.065),  # the subject in the clause before
+    ("到2030年，使国民生产总值达到9000亿元左右，平均每年增长6%左右。", 0.06),  # a level metric's growth
+])
+def test_growth_figures_find_their_growth_metric(text, value):
+    rows = [r for r in extract_targets(text, doc_year=2025) if r.growth]
+    assert [(r.metric, r.value) for r in rows] == [("国内生产总值增长", value)]
+
+
+@pytest.mark.parametrize("text", [
+    "今后五年，单位国内生产总值能耗和用水量分别下降13%、16%。",  # a fall of an intensity
+    "服务业增加值在国内生产总值中的比重提高3个百分点。",  # a share of GDP
+])
+def test_falls_and_shares_are_not_gdp_growth(text):
+    assert not [r for r in extract_targets(text, doc_year=2025) if r.metric == "国内生产总值增长"]
+
+
+def test_chart_pick_prefers_headline_and_annual_rates():
+    from retrieval.targets import pick_for_chart
+
+    text = ("今后五年，经济增长预期目标是年均增长7%。全年国内生产总值增长2.3%。"
+            "今年发展主要预期目标是：国内生产总值增长6%左右。")
+    rows = [r for r in extract_targets(text, doc_year=2026, doc_type="report") if r.metric == "国内生产总值增长"]
+    assert [r.year for r in rows][0] == "2026-2030"  # 今后五年 in a 2026 report
+    sents = [text[r.sent_start:r.sent_end] for r in rows]
+    assert pick_for_chart(rows, 2026, sents).quantity == "6%"
+    text = "到2032年，力争国内生产总值五年内增长40%，平均每年增长7%左右。"
+    rows = [r for r in extract_targets(text, doc_year=2028, doc_type="report") if r.growth]
+    assert pick_for_chart(rows, 2028, [text[r.sent_start:r.sent_end] for r in rows]).quantity == "7%"
+
+
+def test_new_extraction_rules_or_metrics_rebuild_an_unchanged_index(tmp_path, monkeypatch):
+    """An index whose targets table came from older rules or another metrics.tsv is rebuilt by the next ingest."""
+    import index.build as build
+    from config import Config, EncoderConfig
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plan.txt").write_text("黑龙江省科技规划\n到2025年，全省技术合同成交额突破500亿元。\n", encoding="utf-8")
+    cfg = Config().with_(index_dir=tmp_path / "index", encoder=EncoderConfig(backend="none"))
+    assert build.build_index([docs], cfg).rebuilt
+    assert not build.build_index([docs], cfg).rebuilt  # nothing changed
+    monkeypatch.setattr(build, "targets_fingerprint", lambda: "99:another-metrics-file")
+    assert build.build_index([docs], cfg).rebuilt
