@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 METRICS_PATH = ROOT / "data" / "metrics.tsv"
 # Raise when the extraction rules change: an index built by older rules (or with another metrics.tsv) is then
 # rebuilt by the next ingest, even when no document changed (its vectors come from the cache).
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 4
 
 
 def targets_fingerprint(path: Path = METRICS_PATH) -> str:
@@ -187,7 +187,9 @@ _GROWTH_METRIC = re.compile(r"(?:增长|涨幅)$")
 _LEVEL_TO = re.compile(r"(?:到|至)$")
 _LIMIT = re.compile(r"罚款|罚金|没收|处.{0,12}(?:以上|以下)|数额(?:较大|巨大|特别巨大)|不得(?:超过|低于|少于|高于)|收费标准")
 _TARGET = re.compile(
-    r"到\d{4}年|\d{4}年(?:前|底|末|以前)|目标|预期|力争|争取|确保|计划|规划|拟|安排|今年|明年|将|(?<![主重需只纲])要|预计|力求|努力|控制在|"
+    # not 好于预期 / 经过艰苦努力: what turned out better than expected, by past effort, is an actual
+    r"到\d{4}年|\d{4}年(?:前|底|末|以前)|目标|(?<![于出])预期|力争|争取|确保|计划|规划|拟|安排|今年|明年|将|(?<![主重需只纲])要|预计|"
+    r"力求|(?<!艰苦)(?<!经过)努力|控制在|"
     r"“?十[一二三四五]?五”?(?:期间|末|时期)|实现.{0,6}翻|达到.{0,3}以上"
 )
 _ACTUAL = re.compile(r"去年|上年|过去|已经|已|完成了?|实现了|增长了|累计|截至|截止|共有|现有|达到了|比.{0,4}年增长|取得|建成了")
@@ -260,6 +262,7 @@ _FRAMES = re.compile(r"目标|指标|任务是|预期")
 
 
 _RISE = re.compile(r"增长|递增|增加|提高")
+_FROM_LAST = re.compile(r"从(?:去年|上年)(?:的|预计的?)?")
 _SHARE_OF = re.compile(r"中|的?比重|占")
 
 
@@ -381,7 +384,9 @@ def extract_targets(text: str, doc_year: int | None = None, region: str = "", do
         # 国内生产总值达到134.9万亿元、增长5%: a second figure of the clause reads from the first one on
         prefix = s[prev.end if prev else cs : a]
         found = table.find_all(prefix)
-        if not found and prev is None and len(prefix) <= 10 and cs > ss:  # 技术合同成交额，到2025年突破500亿元
+        own = _subject(prefix)  # 政府负债率控制在50%: the clause names its own subject, the clause before is not asked
+        if (not found and prev is None and len(prefix) <= 10 and cs > ss  # 技术合同成交额，到2025年突破500亿元
+                and not (len(own) >= 3 and re.search(r"(?:率|额|量|值|指数|比重|规模)$", own))):
             pcs = max((x.end() for x in _CLAUSE_END.finditer(s, ss, cs - 1)), default=ss)
             found = table.find_all(s[pcs : cs - 1])
         if not found:  # 处五千元以上二万元以下罚款: the metric right after the figure
@@ -411,6 +416,9 @@ def extract_targets(text: str, doc_year: int | None = None, region: str = "", do
             t, act = t + (mode == "target"), act + (mode == "actual") + bool(_COMPARED.match(s, b, min(len(s), b + 14)))
             kind = "target" if t > act or (t == act and not report) else "actual"
         year = _year_of(sent, doc_year, kind)
+        since = _FROM_LAST.search(s, max(cs, a - 8), a)
+        if since and since.end() == a and kind != "limit":  # 赤字率从去年的2.1%提高到2.3%: 2.1% is last year's
+            kind, year = "actual", str(doc_year - 1) if doc_year else None
         if year is None and kind == "target":
             year = _context_year(s, sent_bounds, si, a)
         if year is None and report and doc_year and kind in ("target", "actual"):

@@ -236,3 +236,19 @@ def test_new_extraction_rules_or_metrics_rebuild_an_unchanged_index(tmp_path, mo
     assert not build.build_index([docs], cfg).rebuilt  # nothing changed
     monkeypatch.setattr(build, "targets_fingerprint", lambda: "99:another-metrics-file")
     assert build.build_index([docs], cfg).rebuilt
+
+
+@pytest.mark.parametrize("text", ["经过艰苦努力，全年粮食产量增长2.1%。", "经济恢复好于预期，全年出口增长4.5%。"])
+def test_past_effort_and_better_than_expected_report_actuals(text):
+    rows = extract_targets(text, doc_year=2021, doc_type="report")
+    assert rows and all(r.kind == "actual" for r in rows), rows
+
+
+def test_a_clause_with_its_own_subject_does_not_borrow_the_metric_before():
+    rows = extract_targets("五年总体赤字率控制在3%以内，地方政府负债率控制在60%左右。", doc_year=2030, doc_type="report")
+    assert [(r.quantity, r.metric) for r in rows] == [("3%", "赤字率"), ("60%", "")]
+
+
+def test_from_last_years_figure_to_this_years_target():
+    rows = extract_targets("今年拟将赤字率从去年的2.4%提高到2.7%。", doc_year=2031, doc_type="report")
+    assert [(r.quantity, r.kind, r.year) for r in rows] == [("2.4%", "actual", "2030"), ("2.7%", "target", "2031")]
