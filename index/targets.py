@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 METRICS_PATH = ROOT / "data" / "metrics.tsv"
 # Raise when the extraction rules change: an index built by older rules (or with another metrics.tsv) is then
 # rebuilt by the next ingest, even when no document changed (its vectors come from the cache).
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 6
 
 
 def targets_fingerprint(path: Path = METRICS_PATH) -> str:
@@ -182,7 +182,8 @@ _GE_BEFORE = re.compile(r"(?:突破|超过|超|不少于|不低于|至少|高于
 _LE_BEFORE = re.compile(r"(?:不超过|不高于|不得超过|低于|少于|最高|最多|上限为?|控制在)$")
 _APPROX_BEFORE = re.compile(r"(?:约|大约|近|接近|大概)$")
 _ASPIRE = re.compile(r"力争|争取|努力")
-_GROWTH = re.compile(r"(?:增长|增加|提高|下降|降低|上涨|减少|增速|增幅|涨幅|降幅|上升|回落)(?:了)?(?:幅度)?(?:为|是|达|达到)?$")
+_GROWTH = re.compile(r"(?:增长|增加|提高|下降|降低|上涨|减少|增速|增幅|涨幅|降幅|上升|回落|递增|递减)(?:了)?(?:幅度)?"
+                     r"(?:为|是|达|达到)?$")
 _GROWTH_METRIC = re.compile(r"(?:增长|涨幅)$")
 _LEVEL_TO = re.compile(r"(?:到|至)$")
 _LIMIT = re.compile(r"罚款|罚金|没收|处.{0,12}(?:以上|以下)|数额(?:较大|巨大|特别巨大)|不得(?:超过|低于|少于|高于)|收费标准")
@@ -198,7 +199,10 @@ _COMPARED = re.compile(r"[^，。；;]{0,4}[，,、]?(?:比上年|同比|较上�
 _YEAR_TO = re.compile(r"(?:到|至|在)(\d{4})年|(\d{4})年(?:前|底|末|以前|左右)")
 _BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?![\d月]|以来|起)")
 _PERIOD = re.compile(r"(\d{4})\s*[-—－至到～~]\s*(\d{4})年")
-_FYP = re.compile(r"“?(十[一二三四五]?五|[六七八九]五)”?")
+# A five-year plan by its number: quoted (“十四五”) or followed by a period word (七五计划, 十三五期间); not the 九五 of
+# 一九五九年 nor the 十五 of 第十五届.
+_FYP = re.compile(r"“(十[一二三四五]?五|[六七八九]五)”|(?<![〇零一二三四五六七八九十第])(十[一二三四五]?五|[六七八九]五)"
+                  r"(?=计划|规划|期间|时期|期末|末|以来)")
 _FYP_START = {"六五": 1981, "七五": 1986, "八五": 1991, "九五": 1996, "十五": 2001, "十一五": 2006, "十二五": 2011,
               "十三五": 2016, "十四五": 2021, "十五五": 2026}
 # Section headings of a report: its review of the past year(s) states actuals, its plan targets.
@@ -237,8 +241,8 @@ def _year_of(sent: str, doc_year: int | None, kind: str = "") -> str | None:
     if m:
         return m.group(1) or m.group(2)
     m = _FYP.search(sent)
-    if m and m.group(1) in _FYP_START:
-        s = _FYP_START[m.group(1)]
+    if m and (m.group(1) or m.group(2)) in _FYP_START:
+        s = _FYP_START[m.group(1) or m.group(2)]
         return _period((s, s + 4))
     m = _NEXT_YEARS.search(sent)
     if m and doc_year:  # 今后五年 in a 2011 report: 2011-2015
@@ -311,8 +315,8 @@ def _context_year(s: str, bounds: list[int], si: int, a: int, back: int = 2) -> 
         if m:
             return _period((int(m.group(1)), int(m.group(2))))
         m = _FYP.search(prev)
-        if m and m.group(1) in _FYP_START:
-            st = _FYP_START[m.group(1)]
+        if m and (m.group(1) or m.group(2)) in _FYP_START:
+            st = _FYP_START[m.group(1) or m.group(2)]
             return _period((st, st + 4))
     return None
 
@@ -399,7 +403,7 @@ def extract_targets(text: str, doc_year: int | None = None, region: str = "", do
         after = s[b : b + 4]
         before = prefix[-6:]
         growth = bool(_GROWTH.search(prefix.rstrip("约近超过"))) and not _LEVEL_TO.search(prefix)
-        if prev is not None and len(prefix) <= 2:
+        if prev is not None and len(prefix) <= 2 and not growth:  # 、7.7%: as the figure before; …的2050亿元增长40%: a rate
             growth = prev.growth
         elif found and unit == "%" and _GROWTH_METRIC.search(metric) and not _LEVEL_TO.search(prefix):
             growth = True  # 经济增长预期目标为7%左右: the metric is a rate

@@ -145,8 +145,8 @@ _ANNUAL = re.compile(r"年均|平均每年|每年平均|每年递增")
 
 def pick_for_chart(rows: list[TargetRow], year: int | None, sentences: list[str] | None = None) -> TargetRow | None:
     """The one row of a document a chart of a metric plots for ``year``: a row for exactly that year, else for a
-    period holding it — given the rows' ``sentences``, a year's row in a headline sentence (今年…预期目标) first and a
-    period's annual rate before its total — else None; otherwise the first in document order.
+    period holding it — given the rows' ``sentences``, a year's row in a headline sentence (今年…预期目标) first, and
+    an annual rate (年均, 平均每年) before a total — else None; otherwise the first in document order.
 
     >>> from index.targets import extract_targets
     >>> rows = extract_targets("今年国内生产总值增长5%左右。“十五”期间年均增长7%。", doc_year=2001, doc_type="report")
@@ -163,7 +163,8 @@ def pick_for_chart(rows: list[TargetRow], year: int | None, sentences: list[str]
              else [""] * len(rows))
     exact = [(r, x) for r, x in zip(rows, sents, strict=True) if r.year == str(year)]
     if exact:
-        return min(enumerate(exact), key=lambda e: (not _HEADLINE.search(e[1][1]), e[0]))[1][0]
+        return min(enumerate(exact), key=lambda e: (not _HEADLINE.search(e[1][1]),
+                                                    not _ANNUAL.search(_clause_before(e[1][1], e[1][0])), e[0]))[1][0]
     def covers(r: TargetRow, sent: str) -> bool:
         sp = _years(r.year)
         if sp and sp[0] == sp[1] and sp[0] > year and _ANNUAL.search(_clause_before(sent, r)):

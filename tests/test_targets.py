@@ -252,3 +252,14 @@ def test_a_clause_with_its_own_subject_does_not_borrow_the_metric_before():
 def test_from_last_years_figure_to_this_years_target():
     rows = extract_targets("今年拟将赤字率从去年的2.4%提高到2.7%。", doc_year=2031, doc_type="report")
     assert [(r.quantity, r.kind, r.year) for r in rows] == [("2.4%", "actual", "2030"), ("2.7%", "target", "2031")]
+
+
+@pytest.mark.parametrize("text, year", [
+    ("一九五九年的钢产量将增长百分之三十。", None),  # the 九五 of a year in Chinese numerals is no plan
+    ("第十五届运动会期间新建场馆12座。", None),  # nor the 十五 of an ordinal
+    ("“十五”期间，全省新建场馆12座。", "2001-2005"),
+    ("七五计划期间，全省新建场馆12座。", "1986-1990"),
+])
+def test_five_year_plans_by_number(text, year):
+    rows = extract_targets(text)
+    assert rows and rows[0].year == year, rows
