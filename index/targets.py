@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 METRICS_PATH = ROOT / "data" / "metrics.tsv"
 # Raise when the extraction rules change: an index built by older rules (or with another metrics.tsv) is then
 # rebuilt by the next ingest, even when no document changed (its vectors come from the cache).
-EXTRACTOR_VERSION = 6
+EXTRACTOR_VERSION = 7
 
 
 def targets_fingerprint(path: Path = METRICS_PATH) -> str:
@@ -266,7 +266,7 @@ _FRAMES = re.compile(r"目标|指标|任务是|预期")
 
 
 _RISE = re.compile(r"增长|递增|增加|提高")
-_FROM_LAST = re.compile(r"从(?:去年|上年)(?:的|预计的?)?")
+_FROM_LAST = re.compile(r"[从由](去年|上年|今年)(?:的|预计的?)?")
 _SHARE_OF = re.compile(r"中|的?比重|占")
 
 
@@ -422,7 +422,9 @@ def extract_targets(text: str, doc_year: int | None = None, region: str = "", do
         year = _year_of(sent, doc_year, kind)
         since = _FROM_LAST.search(s, max(cs, a - 8), a)
         if since and since.end() == a and kind != "limit":  # 赤字率从去年的2.1%提高到2.3%: 2.1% is last year's
-            kind, year = "actual", str(doc_year - 1) if doc_year else None
+            # (由今年预计的3%提高到4%: this year's estimate); the figure it rises or falls to is the target
+            this = since.group(1) == "今年"
+            kind, year = "actual", (str(doc_year if this else doc_year - 1) if doc_year else None)
         if year is None and kind == "target":
             year = _context_year(s, sent_bounds, si, a)
         if year is None and report and doc_year and kind in ("target", "actual"):

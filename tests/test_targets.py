@@ -249,9 +249,12 @@ def test_a_clause_with_its_own_subject_does_not_borrow_the_metric_before():
     assert [(r.quantity, r.metric) for r in rows] == [("3%", "赤字率"), ("60%", "")]
 
 
-def test_from_last_years_figure_to_this_years_target():
-    rows = extract_targets("今年拟将赤字率从去年的2.4%提高到2.7%。", doc_year=2031, doc_type="report")
-    assert [(r.quantity, r.kind, r.year) for r in rows] == [("2.4%", "actual", "2030"), ("2.7%", "target", "2031")]
+@pytest.mark.parametrize("text, start_year", [("今年拟将赤字率从去年的2.4%提高到2.7%。", "2030"),
+                                              ("明年的计划，要求赤字率由今年预计的2.4%提高到2.7%。", "2031")])
+def test_the_figure_a_change_starts_from_is_an_actual(text, start_year):
+    rows = extract_targets(text, doc_year=2031, doc_type="report")
+    assert [(r.quantity, r.kind, r.year) for r in rows][0] == ("2.4%", "actual", start_year)
+    assert rows[1].kind == "target"
 
 
 @pytest.mark.parametrize("text, year", [
