@@ -175,7 +175,7 @@ def test_a_trend_question_lists_the_metric_year_by_year_from_the_table(tmp_path)
 def test_chart_selection_names_its_row(event, want):
     from ui.pages.targets import selected
 
-    assert selected(event, {"2024": "a", "2025": "b"}) == want
+    assert selected(event, ["a", "b"]) == want
 
 
 @pytest.mark.parametrize("text, year", [
@@ -266,3 +266,20 @@ def test_the_figure_a_change_starts_from_is_an_actual(text, start_year):
 def test_five_year_plans_by_number(text, year):
     rows = extract_targets(text)
     assert rows and rows[0].year == year, rows
+
+
+def test_chart_across_years_draws_a_line_per_region():
+    from retrieval.targets import TargetResult
+    from ui.pages.targets import chart_points, chart_spec
+
+    def res(idx, region, year, value):
+        doc = f"report_{idx}.txt"
+        row = extract_targets(f"今年地区生产总值增长{value}%左右。", doc_year=year, doc_type="report")[0]
+        return TargetResult(row=row, doc=doc, doc_idx=idx, title=doc, region=region, doc_year=year, sentence="")
+
+    rows = [res(0, "山东", 2024, 5), res(1, "山东", 2025, 5.5), res(2, "浙江", 2025, 6)]
+    pts = chart_points(rows, "year")
+    assert [(p.series, p.x) for p in pts] == [("山东", "2024"), ("山东", "2025"), ("浙江", "2025")]
+    spec = chart_spec(pts, "year", "国内生产总值增长", "年份", "地区").to_dict()
+    assert spec["encoding"]["color"]["field"] == "series" and spec["params"][0]["name"] == "pt"
+    assert "color" not in chart_spec(pts[:2], "year", "m", "年份", "地区").to_dict()["encoding"]

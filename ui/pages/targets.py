@@ -4,6 +4,8 @@ button, opens its sentence highlighted in the source view."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from index.targets import KINDS, load_metrics
@@ -22,46 +24,62 @@ def _open(r) -> None:
                                   "answer": (r.row.start, r.row.end), "terms": []}
 
 
-def _chart_points(rows, by: str) -> dict[str, object]:
-    """The row each point plots: one per year (each document's own-year row) or per region (the largest value)."""
-    pts: dict[str, object] = {}
+@dataclass(frozen=True)
+class ChartPoint:
+    """One point of the chart: its x (a year or a region), its series (the region, on a chart across years) and the
+    row it plots."""
+
+    x: str
+    series: str
+    result: object
+
+
+def chart_points(rows, by: str) -> list[ChartPoint]:
+    """Across years: per region, one point per report year (each document's own-year row; a line per region).
+    Across regions: one bar per region (its largest value)."""
     if by == "year":
+        seen: dict[tuple[str, str], ChartPoint] = {}
         for rs in by_document(rows).values():
             pick = pick_result(rs, rs[0].doc_year)
             if pick is not None:
-                pts.setdefault(str(rs[0].doc_year), pick)
-        return dict(sorted(pts.items()))
+                key = (pick.region or "?", str(rs[0].doc_year))
+                seen.setdefault(key, ChartPoint(key[1], key[0], pick))
+        return sorted(seen.values(), key=lambda p: (p.series, p.x))
+    best: dict[str, object] = {}
     for r in rows:
-        if r.region and (r.region not in pts or r.row.value > pts[r.region].row.value):
-            pts[r.region] = r
-    return pts
+        if r.region and (r.region not in best or r.row.value > best[r.region].row.value):
+            best[r.region] = r
+    return [ChartPoint(k, k, r) for k, r in best.items()]
 
 
-def chart_spec(pts: dict[str, object], by: str, metric: str, x_label: str):
-    """An Altair chart of the points (a line with points by year, bars by region) whose click selects a point:
-    the selection ``pt`` holds the point's index ``i`` into ``list(pts)``."""
+def chart_spec(pts: list[ChartPoint], by: str, metric: str, x_label: str, series_label: str):
+    """An Altair chart of the points (lines with points across years, one per region; bars across regions) whose
+    click selects a point: the selection ``pt`` holds the point's index ``i`` into ``pts``."""
     import altair as alt
 
-    data = alt.Data(values=[{"x": x, "value": r.row.value, "i": i, "figure": r.row.comparator + r.row.quantity,
-                             "document": r.title or r.doc} for i, (x, r) in enumerate(pts.items())])
+    data = alt.Data(values=[{"x": p.x, "series": p.series, "value": p.result.row.value, "i": i,
+                             "figure": p.result.row.comparator + p.result.row.quantity,
+                             "document": p.result.title or p.result.doc} for i, p in enumerate(pts)])
     pick = alt.selection_point(name="pt", fields=["i"], on="click")
-    base = alt.Chart(data).encode(
-        x=alt.X("x:N", title=x_label, sort=None), y=alt.Y("value:Q", title=metric),
-        tooltip=[alt.Tooltip("x:N", title=x_label), alt.Tooltip("figure:N", title=metric),
-                 alt.Tooltip("document:N")])
+    enc = {"x": alt.X("x:N", title=x_label, sort=None), "y": alt.Y("value:Q", title=metric),
+           "tooltip": [alt.Tooltip("series:N", title=series_label), alt.Tooltip("x:N", title=x_label),
+                       alt.Tooltip("figure:N", title=metric), alt.Tooltip("document:N")]}
     if by == "year":
-        return base.mark_line(point=alt.OverlayMarkDef(size=90, filled=True)).add_params(pick)
-    return base.mark_bar().add_params(pick)
+        if len({p.series for p in pts}) > 1:
+            enc["color"] = alt.Color("series:N", title=series_label)
+        return alt.Chart(data).encode(**enc).mark_line(point=alt.OverlayMarkDef(size=90, filled=True)).add_params(pick)
+    return alt.Chart(data).encode(**enc).mark_bar().add_params(pick)
 
 
-def selected(event, pts: dict[str, object]):
+def selected(event, pts: list):
     """The row of the point a chart event selected, or None."""
     sel = ((event or {}).get("selection") or {}).get("pt") or []
     if not sel or "i" not in sel[0]:
         return None
-    rows = list(pts.values())
     i = int(sel[0]["i"])
-    return rows[i] if 0 <= i < len(rows) else None
+    if not 0 <= i < len(pts):
+        return None
+    return pts[i].result if isinstance(pts[i], ChartPoint) else pts[i]
 
 
 def render(ctx: Ctx) -> None:
@@ -95,11 +113,11 @@ def render(ctx: Ctx) -> None:
         if metric and rows:
             by = st.radio(t("tg_chart_by", lang), ["year", "region"], horizontal=True, key="tg_by",
                           format_func=lambda b: t(f"tg_by_{b}", lang))
-            pts = _chart_points(rows, by)
+            pts = chart_points(rows, by)
             if pts:
                 label = t("years", lang) if by == "year" else t("regions", lang)
-                event = st.altair_chart(chart_spec(pts, by, metric, label), on_select="rerun", key=f"tg_chart_{by}",
-                                        width="stretch")
+                event = st.altair_chart(chart_spec(pts, by, metric, label, t("regions", lang)), on_select="rerun",
+                                        key=f"tg_chart_{by}", width="stretch")
                 r = selected(event, pts)
                 st.caption(t("tg_chart_click", lang))
                 if r is not None and st.session_state.get("tg_chart_opened") != (by, r.doc, r.row.start):
