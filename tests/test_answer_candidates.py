@@ -95,6 +95,15 @@ def test_number_proposer_skips_figures_the_question_states():
     assert "350名" in texts and "120家" not in texts
 
 
+def test_number_proposer_reads_past_sentences_without_figures():
+    """Sentences with no figure take no place among those read: a figure ninth in rank is still proposed, one far
+    beyond the reach is not."""
+    texts = [f"客户身份资料应当保存，第{i}条另有规定的除外。" for i in range(1, 11)] + ["相关材料至少存放十年。"]
+    ctx = build_context("客户身份资料应当保存多少年？", hits_of(*texts), tokenize=tok, normalize=str)
+    assert "十年" in [c.text for c in NumberProposer(max_sents=4, reach=4).propose(ctx)]
+    assert "十年" not in [c.text for c in NumberProposer(max_sents=4, reach=1).propose(ctx)]
+
+
 def test_region_proposer_reads_metadata_city():
     ctx = build_context("哪个城市规定束犬绳不得超过1.8米？", hits_of("束犬绳长度不得超过1.8米。"), tokenize=tok, normalize=str)
     texts = [c.text for c in RegionProposer().propose(ctx)]

@@ -75,18 +75,26 @@ class NumberProposer:
 
     kind = "number"
 
-    def __init__(self, max_sents: int = 8):
+    def __init__(self, max_sents: int = 8, reach: int = 2):
         self.max_sents = max_sents
+        self.reach = reach  # the sentences with a figure are sought among the first max_sents × reach
 
     def propose(self, ctx: Context) -> list[Candidate]:
         cat, classifier = expected_unit(ctx.question_folded)
         quals = legacy._question_qualifiers(ctx.question_folded)
         out: list[Candidate] = []
-        for s in ctx.sents[: self.max_sents]:
+        used = 0
+        for s in ctx.sents[: self.max_sents * self.reach]:
+            if used >= self.max_sents:
+                break
             f = s.folded
+            found = find_quantities(f)
+            if not found:
+                continue  # a sentence without a figure takes no place among the ones read
+            used += 1
             term_pos = ctx.term_positions(f)
             h = ctx.hits[s.hit]
-            for a, b, t in find_quantities(f):
+            for a, b, t in found:
                 raw = s.text[a:b]
                 q = parse_quantity(t)
                 num = re.sub(r"[^\d.]", "", t)
