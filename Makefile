@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 SAMPLES ?= data/samples
 
-.PHONY: run test lint venv index bench clean system-deps
+.PHONY: run test test-slow lint venv index bench clean system-deps
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,10 @@ lint: venv
 
 test: venv lint
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# The slow tests (a 10^5-line batch, ~75 s); CI runs them after `make test`.
+test-slow: venv
+	$(BIN)/python -m pytest -q -m slow
 
 # The scale table (10k, 100k and 1M passages of gov text; needs the BM25 gov index var/gov_bm25). One index as a
 # user meets it: scripts/bench.py --index DIR.

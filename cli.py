@@ -130,16 +130,28 @@ def _check_k(k: int) -> None:
 
 
 def _batch(path: Path):
-    for ln, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            if not isinstance(row["question"], str):
-                raise TypeError("question is not a string")
-            yield row["id"], row["question"]
-        except (json.JSONDecodeError, KeyError, TypeError) as e:
-            _err(f"{path}:{ln}: each line needs a JSON object with 'id' and 'question' ({e})")
+    """``(id, question)`` per line of a JSON Lines batch file, read as a stream (a batch of 10^5 lines is fine); a
+    missing or unreadable file, a file that is not UTF-8 or a malformed line is a message naming the file (and the
+    line), never a traceback."""
+    try:
+        fh = path.open("rb")
+    except OSError as e:
+        _err(f"{path}: 无法读取批量文件 / cannot read the batch file ({e.strerror or e})")
+    with fh:
+        for ln, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8").lstrip("\ufeff") if ln == 1 else raw.decode("utf-8")
+            except UnicodeDecodeError:
+                _err(f"{path}:{ln}: 不是 UTF-8 文本 / the batch file is not UTF-8 text")
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row["question"], str):
+                    raise TypeError("question is not a string")
+                yield row["id"], row["question"]
+            except (json.JSONDecodeError, KeyError, TypeError) as e:
+                _err(f"{path}:{ln}: each line needs a JSON object with 'id' and 'question' ({e})")
 
 
 @app.command()

@@ -79,3 +79,29 @@ def test_the_cli_never_prints_a_traceback(qa, tmp_path):
     bad.write_text("{not json\n", encoding="utf-8")
     out = _cli("search", "--batch", str(bad), "--index", index)
     assert out.returncode != 0 and "bad.jsonl:1" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_batch_files_that_cannot_be_read_say_why(qa, tmp_path):
+    index = str(qa.searcher.cfg.index_dir)
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes('{"id": 1, "question": "技术合同"}\n'.encode() + b'{"id": 2, "question": "\xff\xfe"}\n')
+    for path, said in ((tmp_path / "missing.jsonl", "cannot read the batch file"), (tmp_path, "cannot read the batch file"),
+                       (latin, "latin.jsonl:2: 不是 UTF-8 文本")):
+        out = _cli("search", "--batch", str(path), "--index", index)
+        assert out.returncode != 0 and said in out.stderr and "Traceback" not in out.stderr, (path, out.stderr)
+
+
+@pytest.mark.slow
+def test_a_batch_of_100000_lines(qa, tmp_path):
+    """10^5 questions (ids repeating) through `search --batch`: one answer line each, read and written as a stream."""
+    index = str(qa.searcher.cfg.index_dir)
+    batch = tmp_path / "big.jsonl"
+    with batch.open("w", encoding="utf-8") as fh:
+        for i in range(100_000):
+            fh.write(json.dumps({"id": i % 1000, "question": f"技术合同成交额目标{i % 97}"}, ensure_ascii=False) + "\n")
+    out = subprocess.run([sys.executable, "cli.py", "search", "--batch", str(batch), "--index", index, "--k", "1"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=1800,
+                         env={"PATH": "/usr/bin:/bin", "POLICYQA_ENCODER": "none"})
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-500:]
+    lines = out.stdout.splitlines()
+    assert len(lines) == 100_000 and all('"hits"' in x for x in lines[::997])
