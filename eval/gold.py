@@ -67,7 +67,14 @@ def load_gold(path: str | Path) -> list[GoldQuestion]:
         raise GoldError(f"{path}: file not found")
     out: list[GoldQuestion] = []
     seen: set[str] = set()
-    for ln, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        ln = path.read_bytes()[: e.start].count(b"\n") + 1
+        raise GoldError(f"{path}:{ln}: 不是 UTF-8 文本 / not UTF-8 text") from None
+    except OSError as e:
+        raise GoldError(f"{path}: cannot read ({e.strerror or e})") from None
+    for ln, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{path}:{ln}"

@@ -78,3 +78,12 @@ def test_quotes_not_found_are_listed_not_guessed(tmp_path):
     assert loc.missing == [("q2", "a.txt", "突破600亿元"), ("q3", "missing.txt", "突破500亿元")]
     err = EvidenceNotFoundError("gold.jsonl", loc.missing)
     assert "2 evidence quote(s) not found" in str(err) and "q3: missing.txt" in str(err)
+
+
+def test_gold_file_not_utf8_or_a_folder(tmp_path):
+    bad = tmp_path / "g.jsonl"
+    bad.write_bytes(b'{"id": "a", "question": "q", "type": "fact"}\n{"id": "\xff"}\n')
+    with pytest.raises(GoldError, match="g.jsonl:2: 不是 UTF-8"):
+        load_gold(bad)
+    with pytest.raises(GoldError, match="cannot read"):
+        load_gold(tmp_path)
