@@ -82,10 +82,26 @@ class MetricTable:
     # figure reads when the text puts words between (工农业总产值将比上年增长14.1%, 国民生产总值计划增长百分之八).
     stem_to_growth: dict[str, str] = field(default_factory=dict)
     stem_pattern: re.Pattern[str] | None = None
+    ranks: dict[str, int] = field(default_factory=dict)
 
     def find_all(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical) of every metric phrase in simplified ``text``, longest match first."""
         return [(m.start(), m.end(), self.phrase_to_metric[m.group(0)]) for m in self.pattern.finditer(text)]
+
+    def rank_in(self, metric: str, text: str) -> int:
+        """How early in ``metric``'s line of the metrics file the first of its phrases (or their subjects, less 增长)
+        that ``text`` holds is listed: 0 for the canonical name; 99 when ``text`` holds none. A chart prefers the
+        statement closest to the canonical name (国民生产总值 before 工农业总产值 for GDP growth).
+
+            >>> t = load_metrics()
+            >>> t.rank_in("国内生产总值增长", "国民生产总值平均每年") < t.rank_in("国内生产总值增长", "工农业总产值平均每年")
+            True
+        """
+        best = 99
+        for p, m in self.phrase_to_metric.items():
+            if m == metric and (p in text or (p.endswith("增长") and len(p) >= 6 and p[:-2] in text)):
+                best = min(best, self.ranks.get(p, 99))
+        return best
 
     def growth_of(self, text: str) -> str:
         """The growth metric whose subject (a phrase less its 增长) ``text`` names last, or ""; for a growth figure.
@@ -105,6 +121,7 @@ def load_metrics(path: Path = METRICS_PATH) -> MetricTable:
     canonical: list[str] = []
     english: dict[str, str] = {}
     phrases: dict[str, str] = {}
+    ranks: dict[str, int] = {}  # a phrase's place in its metric's line: 0 the canonical name, then as listed
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -114,13 +131,14 @@ def load_metrics(path: Path = METRICS_PATH) -> MetricTable:
         name, en, alts = (p.strip() for p in parts)
         canonical.append(name)
         english[name] = en
-        for p in {name, *(a.strip() for a in alts.split("|") if a.strip())}:
+        for i, p in enumerate(dict.fromkeys([name, *(a.strip() for a in alts.split("|") if a.strip())])):
             phrases.setdefault(to_simplified(p), name)
+            ranks.setdefault(to_simplified(p), i)
     alt = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     stems = {p[:-2]: m for p, m in phrases.items() if p.endswith("增长") and len(p) >= 6}
     stem_alt = "|".join(re.escape(p) for p in sorted(stems, key=len, reverse=True))
     return MetricTable(tuple(canonical), english, phrases, re.compile(alt), stems,
-                       re.compile(stem_alt) if stems else None)
+                       re.compile(stem_alt) if stems else None, ranks)
 
 
 # ---------------------------------------------------------------- figures

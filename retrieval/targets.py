@@ -174,7 +174,9 @@ def pick_for_chart(rows: list[TargetRow], year: int | None, sentences: list[str]
     spans = [(r, x) for r, x in zip(rows, sents, strict=True) if covers(r, x)]
     if not spans:
         return None
-    return min(enumerate(spans), key=lambda e: (not _ANNUAL.search(_clause_before(e[1][1], e[1][0])), e[0]))[1][0]
+    table = load_metrics()
+    return min(enumerate(spans), key=lambda e: (not _ANNUAL.search(_clause_before(e[1][1], e[1][0])),
+                                                table.rank_in(e[1][0].metric, e[1][0].subject), e[0]))[1][0]
 
 
 def _clause_before(sentence: str, r: TargetRow) -> str:
