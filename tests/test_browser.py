@@ -68,6 +68,24 @@ def serve(env: dict[str, str], timeout: float = 90):
         log.close()
 
 
+@contextmanager
+def served_folder(browser, tmp_path: Path, docs: Path):
+    """A BM25 index of ``docs`` served by the app; yields a page opened on it (closed afterwards)."""
+    from config import Config, EncoderConfig
+    from index.build import build_index
+
+    build_index([docs], Config().with_(index_dir=tmp_path / "index", encoder=EncoderConfig(backend="none")))
+    env = {"POLICYQA_INDEX_DIR": str(tmp_path / "index"), "POLICYQA_ENCODER": "none"}
+    with serve(env) as (url, _t0):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(60_000)
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            yield page
+        finally:
+            page.close()
+
+
 def _ask(page, q: str, timeout_ms: int):
     """Type ``q``, press Enter, wait until a new answer card (answer or not found) is shown."""
     cards = page.locator(".pq-card")
@@ -188,31 +206,21 @@ def test_hostile_document_stays_text(browser, tmp_path):
 
 def test_source_view_of_a_docx_table_row(browser, tmp_path):
     """A figure inside a DOCX table: the answer's source says the table row, and the original can be downloaded."""
-    from config import Config, EncoderConfig
-    from index.build import build_index
     from tests.test_ingest_formats import make_docx
 
     docs = tmp_path / "docs"
     docs.mkdir()
     make_docx(docs / "指标分解.docx")
-    build_index([docs], Config().with_(index_dir=tmp_path / "index", encoder=EncoderConfig(backend="none")))
-    env = {"POLICYQA_INDEX_DIR": str(tmp_path / "index"), "POLICYQA_ENCODER": "none"}
-    with serve(env) as (url, _t0):
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        page.set_default_timeout(60_000)
-        try:
-            page.goto(url, wait_until="domcontentloaded")
-            _ask(page, "青岛市技术合同成交额2025年的目标是多少？", 60_000)
-            card = page.locator(".pq-card").first
-            assert "800亿元" in card.inner_text() and "表1第3行" in card.inner_text()
-            page.get_by_role("button", name="查看原文").first.click()
-            _source_frame(page)
-            page.get_by_text("文本提取自", exact=False).first.wait_for(state="visible")
-            assert page.get_by_text("表1", exact=False).count() > 0
-            assert page.get_by_role("button", name="下载原文件 指标分解.docx").count() == 1
-            _shot(page, "docx-source.png")
-        finally:
-            page.close()
+    with served_folder(browser, tmp_path, docs) as page:
+        _ask(page, "青岛市技术合同成交额2025年的目标是多少？", 60_000)
+        card = page.locator(".pq-card").first
+        assert "800亿元" in card.inner_text() and "表1第3行" in card.inner_text()
+        page.get_by_role("button", name="查看原文").first.click()
+        _source_frame(page)
+        page.get_by_text("文本提取自", exact=False).first.wait_for(state="visible")
+        assert page.get_by_text("表1", exact=False).count() > 0
+        assert page.get_by_role("button", name="下载原文件 指标分解.docx").count() == 1
+        _shot(page, "docx-source.png")
 
 
 def test_app_answers_while_the_cli_reindexes(browser, tmp_path):
@@ -277,38 +285,27 @@ def test_app_answers_while_the_cli_reindexes(browser, tmp_path):
 
 def test_targets_chart_bar_opens_its_sentence(browser, tmp_path):
     """The targets page's chart: a click on a region's bar opens that target's sentence highlighted."""
-    from config import Config, EncoderConfig
-    from index.build import build_index
-
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "黑龙江省科技创新规划.txt").write_text(
         "黑龙江省科技创新规划\n到2025年，全省技术合同成交额达到400亿元，高新技术企业数量达到5000家。\n", encoding="utf-8")
     (docs / "湖南省科技创新规划.txt").write_text(
         "湖南省科技创新规划\n到2025年，全省技术合同成交额突破900亿元，研发经费投入强度达到2.6%。\n", encoding="utf-8")
-    build_index([docs], Config().with_(index_dir=tmp_path / "index", encoder=EncoderConfig(backend="none")))
-    env = {"POLICYQA_INDEX_DIR": str(tmp_path / "index"), "POLICYQA_ENCODER": "none"}
-    with serve(env) as (url, _t0):
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        page.set_default_timeout(60_000)
-        try:
-            page.goto(url, wait_until="domcontentloaded")
-            page.get_by_text("政策目标表", exact=True).click()
-            page.get_by_text("指标", exact=True).first.wait_for(state="visible")
-            box = page.locator("[data-testid='stSelectbox']").filter(has_text="指标").first
-            box.locator("input").click()
-            page.keyboard.type("技术合同成交额")
-            page.keyboard.press("Enter")
-            page.get_by_text("按地区", exact=False).first.click()
-            chart = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first
-            chart.wait_for(state="visible")
-            time.sleep(1.0)  # the chart's first render
-            area = chart.bounding_box()
-            # two bars (湖南 900亿 left, 黑龙江 400亿 right), both reach the middle of the plot
-            page.mouse.click(area["x"] + area["width"] * 0.35, area["y"] + area["height"] * 0.5)
-            frame = _source_frame(page)
-            mark = frame.locator("mark.answer").first.inner_text()
-            assert mark == "900亿元", mark  # the left bar: 湖南
-            _shot(page, "targets-chart-click.png")
-        finally:
-            page.close()
+    with served_folder(browser, tmp_path, docs) as page:
+        page.get_by_text("政策目标表", exact=True).click()
+        page.get_by_text("指标", exact=True).first.wait_for(state="visible")
+        box = page.locator("[data-testid='stSelectbox']").filter(has_text="指标").first
+        box.locator("input").click()
+        page.keyboard.type("技术合同成交额")
+        page.keyboard.press("Enter")
+        page.get_by_text("按地区", exact=False).first.click()
+        chart = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first
+        chart.wait_for(state="visible")
+        time.sleep(1.0)  # the chart's first render
+        area = chart.bounding_box()
+        # two bars (湖南 900亿 left, 黑龙江 400亿 right), both reach the middle of the plot
+        page.mouse.click(area["x"] + area["width"] * 0.35, area["y"] + area["height"] * 0.5)
+        frame = _source_frame(page)
+        mark = frame.locator("mark.answer").first.inner_text()
+        assert mark == "900亿元", mark  # the left bar: 湖南
+        _shot(page, "targets-chart-click.png")
