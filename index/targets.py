@@ -20,15 +20,14 @@ is an offset into the stored text, whatever script the document is in. Metrics c
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from index.analyzer import is_traditional, policy_tw2s, to_simplified
+from index.metrics import METRICS_PATH, SHARE_OF, MetricTable, load_metrics
 from index.numbers import parse_quantity
+from index.target_years import context_year, year_of
 
-ROOT = Path(__file__).resolve().parent.parent
-METRICS_PATH = ROOT / "data" / "metrics.tsv"
 # Raise when the extraction rules change: an index built by older rules (or with another metrics.tsv) is then
 # rebuilt by the next ingest, even when no document changed (its vectors come from the cache).
 EXTRACTOR_VERSION = 7
@@ -68,77 +67,6 @@ class TargetRow:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class MetricTable:
-    """Phrase → canonical metric, with the English names; loaded from ``data/metrics.tsv``."""
-
-    canonical: tuple[str, ...]
-    english: dict[str, str]
-    phrase_to_metric: dict[str, str]
-    pattern: re.Pattern[str]
-    # A growth metric's phrases without their closing 增长 (工农业总产值增长 → 工农业总产值): the subject a growth
-    # figure reads when the text puts words between (工农业总产值将比上年增长14.1%, 国民生产总值计划增长百分之八).
-    stem_to_growth: dict[str, str] = field(default_factory=dict)
-    stem_pattern: re.Pattern[str] | None = None
-    ranks: dict[str, int] = field(default_factory=dict)
-
-    def find_all(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, canonical) of every metric phrase in simplified ``text``, longest match first."""
-        return [(m.start(), m.end(), self.phrase_to_metric[m.group(0)]) for m in self.pattern.finditer(text)]
-
-    def rank_in(self, metric: str, text: str) -> int:
-        """How early in ``metric``'s line of the metrics file the first of its phrases (or their subjects, less 增长)
-        that ``text`` holds is listed: 0 for the canonical name; 99 when ``text`` holds none. A chart prefers the
-        statement closest to the canonical name (国民生产总值 before 工农业总产值 for GDP growth).
-
-            >>> t = load_metrics()
-            >>> t.rank_in("国内生产总值增长", "国民生产总值平均每年") < t.rank_in("国内生产总值增长", "工农业总产值平均每年")
-            True
-        """
-        best = 99
-        for p, m in self.phrase_to_metric.items():
-            if m == metric and (p in text or (p.endswith("增长") and len(p) >= 6 and p[:-2] in text)):
-                best = min(best, self.ranks.get(p, 99))
-        return best
-
-    def growth_of(self, text: str) -> str:
-        """The growth metric whose subject (a phrase less its 增长) ``text`` names last, or ""; for a growth figure.
-
-            >>> load_metrics().growth_of("工农业总产值将比上年")
-            '国内生产总值增长'
-        """
-        if self.stem_pattern is None:
-            return ""
-        found = [m for m in self.stem_pattern.finditer(text) if text[max(0, m.start() - 2):m.start()] != "单位"
-                 and not _SHARE_OF.match(text, m.end())]  # 在国内生产总值中的比重: a share of it, not it
-        return self.stem_to_growth[found[-1].group(0)] if found else ""
-
-
-@lru_cache(maxsize=4)
-def load_metrics(path: Path = METRICS_PATH) -> MetricTable:
-    canonical: list[str] = []
-    english: dict[str, str] = {}
-    phrases: dict[str, str] = {}
-    ranks: dict[str, int] = {}  # a phrase's place in its metric's line: 0 the canonical name, then as listed
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 3:
-            raise ValueError(f"{path}:{n}: expected canonical<TAB>english<TAB>phrases, got {line!r}")
-        name, en, alts = (p.strip() for p in parts)
-        canonical.append(name)
-        english[name] = en
-        for i, p in enumerate(dict.fromkeys([name, *(a.strip() for a in alts.split("|") if a.strip())])):
-            phrases.setdefault(to_simplified(p), name)
-            ranks.setdefault(to_simplified(p), i)
-    alt = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    stems = {p[:-2]: m for p, m in phrases.items() if p.endswith("增长") and len(p) >= 6}
-    stem_alt = "|".join(re.escape(p) for p in sorted(stems, key=len, reverse=True))
-    return MetricTable(tuple(canonical), english, phrases, re.compile(alt), stems,
-                       re.compile(stem_alt) if stems else None, ranks)
 
 
 # ---------------------------------------------------------------- figures
@@ -214,15 +142,6 @@ _TARGET = re.compile(
 _ACTUAL = re.compile(r"去年|上年|过去|已经|已|完成了?|实现了|增长了|累计|截至|截止|共有|现有|达到了|比.{0,4}年增长|取得|建成了")
 # 800亿元，比上年增长12%: a figure compared with the year before is a reported one
 _COMPARED = re.compile(r"[^，。；;]{0,4}[，,、]?(?:比上年|同比|较上年|比去年)")
-_YEAR_TO = re.compile(r"(?:到|至|在)(\d{4})年|(\d{4})年(?:前|底|末|以前|左右)")
-_BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?![\d月]|以来|起)")
-_PERIOD = re.compile(r"(\d{4})\s*[-—－至到～~]\s*(\d{4})年")
-# A five-year plan by its number: quoted (“十四五”) or followed by a period word (七五计划, 十三五期间); not the 九五 of
-# 一九五九年 nor the 十五 of 第十五届.
-_FYP = re.compile(r"“(十[一二三四五]?五|[六七八九]五)”|(?<![〇零一二三四五六七八九十第])(十[一二三四五]?五|[六七八九]五)"
-                  r"(?=计划|规划|期间|时期|期末|末|以来)")
-_FYP_START = {"六五": 1981, "七五": 1986, "八五": 1991, "九五": 1996, "十五": 2001, "十一五": 2006, "十二五": 2011,
-              "十三五": 2016, "十四五": 2021, "十五五": 2026}
 # Section headings of a report: its review of the past year(s) states actuals, its plan targets.
 _HEADING = re.compile(r"(?m)^[ \t　]*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)[^\n]{0,40}$")
 _REVIEW = re.compile(r"回顾|过去|总结|成就|成绩")
@@ -238,54 +157,8 @@ _SUBJECT_TAIL = re.compile(
 )
 
 
-_NEXT_YEARS = re.compile(r"(?:今后|未来|此后)([二三四五六七八九十])年")
-_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九十")}
-
-
-def _period(years: tuple[int, int]) -> str:
-    return f"{years[0]}-{years[1]}"
-
-
-def _year_of(sent: str, doc_year: int | None, kind: str = "") -> str | None:
-    m = _YEAR_TO.search(sent)
-    if m:
-        return m.group(1) or m.group(2)
-    if doc_year and ("今年" in sent or "本年" in sent):
-        return str(doc_year)
-    m = _PERIOD.search(sent)
-    if m:
-        return _period((int(m.group(1)), int(m.group(2))))
-    m = _YEAR_TO.search(sent)
-    if m:
-        return m.group(1) or m.group(2)
-    m = _FYP.search(sent)
-    if m and (m.group(1) or m.group(2)) in _FYP_START:
-        s = _FYP_START[m.group(1) or m.group(2)]
-        return _period((s, s + 4))
-    m = _NEXT_YEARS.search(sent)
-    if m and doc_year:  # 今后五年 in a 2011 report: 2011-2015
-        n = _CN_DIGIT.get(m.group(1), 0)
-        if n > 1:
-            return _period((doc_year, doc_year + n - 1))
-    m = _BARE_YEAR.search(sent)
-    if m:
-        return m.group(1)
-    if doc_year:
-        if "今年" in sent or "本年" in sent:
-            return str(doc_year)
-        if "明年" in sent:
-            return str(doc_year + 1)
-        if kind != "target" and ("去年" in sent or "上年" in sent):  # a target "比上年提高" is still this year's
-            return str(doc_year - 1)
-    return None
-
-
-_FRAMES = re.compile(r"目标|指标|任务是|预期")
-
-
 _RISE = re.compile(r"增长|递增|增加|提高")
 _FROM_LAST = re.compile(r"[从由](去年|上年|今年)(?:的|预计的?)?")
-_SHARE_OF = re.compile(r"中|的?比重|占")
 
 
 def _growth_metric(table: MetricTable, s: str, ss: int, cs: int, a: int, level: str) -> str:
@@ -301,42 +174,9 @@ def _growth_metric(table: MetricTable, s: str, ss: int, cs: int, a: int, level: 
         g = table.growth_of(s[pcs:cs])
     if not g and level and level + "增长" in table.phrase_to_metric:
         last = [e for _, e, m in table.find_all(s[ss:a]) if m == level]
-        if last and not _SHARE_OF.match(s, ss + last[-1]):
+        if last and not SHARE_OF.match(s, ss + last[-1]):
             g = table.phrase_to_metric[level + "增长"]
     return g
-
-
-def _context_year(s: str, bounds: list[int], si: int, a: int, back: int = 2) -> str | None:
-    r"""The target year or period a target sentence without one (its figure at ``a``) inherits from the sentences
-    before it in its paragraph: 「“十四五”科技工作的总体目标是：…。即：…达到530亿元以上」 is a 2021–2025 target.
-    Only a year a target is set for (到2025年, 2021—2025年, “十四五”) by a sentence that frames targets (目标, 指标,
-    任务是, 预期) carries over, not a bare year of the past nor a programme's name (“十四五”育种专项).
-
-        >>> s = "“十四五”的总体目标是：实现倍增。即：技术合同成交额达到530亿元以上。"
-        >>> _context_year(s, [0, 15, len(s)], 1, s.index("530"))
-        '2021-2025'
-        >>> s = "“十四五”的总体目标是：实现倍增。\n技术合同成交额达到530亿元以上。"
-        >>> _context_year(s, [0, 15, len(s)], 1, s.index("530")) is None
-        True
-    """
-    para = s.rfind("\n", 0, a) + 1
-    for j in range(si - 1, max(-1, si - 1 - back), -1):
-        if bounds[j + 1] <= para:
-            return None  # the paragraph starts after that sentence
-        prev = s[max(bounds[j], para):bounds[j + 1]]
-        if not _FRAMES.search(prev):
-            continue  # 推进实施“十四五”育种专项: a programme's name, not the period the targets are set for
-        m = _YEAR_TO.search(prev)
-        if m:
-            return m.group(1) or m.group(2)
-        m = _PERIOD.search(prev)
-        if m:
-            return _period((int(m.group(1)), int(m.group(2))))
-        m = _FYP.search(prev)
-        if m and (m.group(1) or m.group(2)) in _FYP_START:
-            st = _FYP_START[m.group(1) or m.group(2)]
-            return _period((st, st + 4))
-    return None
 
 
 def _comparator(before: str, after: str) -> str:
@@ -437,14 +277,14 @@ def extract_targets(text: str, doc_year: int | None = None, region: str = "", do
             t, act = len(_TARGET.findall(head)), len(_ACTUAL.findall(head))
             t, act = t + (mode == "target"), act + (mode == "actual") + bool(_COMPARED.match(s, b, min(len(s), b + 14)))
             kind = "target" if t > act or (t == act and not report) else "actual"
-        year = _year_of(sent, doc_year, kind)
+        year = year_of(sent, doc_year, kind)
         since = _FROM_LAST.search(s, max(cs, a - 8), a)
         if since and since.end() == a and kind != "limit":  # 赤字率从去年的2.1%提高到2.3%: 2.1% is last year's
             # (由今年预计的3%提高到4%: this year's estimate); the figure it rises or falls to is the target
             this = since.group(1) == "今年"
             kind, year = "actual", (str(doc_year if this else doc_year - 1) if doc_year else None)
         if year is None and kind == "target":
-            year = _context_year(s, sent_bounds, si, a)
+            year = context_year(s, sent_bounds, si, a)
         if year is None and report and doc_year and kind in ("target", "actual"):
             # a report's plan is for its own year; its review, unless the sentence says otherwise, for the last
             year = str(doc_year) if kind == "target" else (str(doc_year - 1) if mode == "actual" else None)

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 
 from index.analyzer import to_simplified
+from index.metrics import load_metrics
 from index.numbers import parse_quantity, quantities_equal
 from index.store import LoadedIndex
-from index.targets import load_metrics
 from retrieval.query import QueryAnalysis
 from retrieval.targets import TargetFilter, TargetResult, by_document, pick_result, query_targets
 from retrieval.types import Answer, Citation, Filters, Hit

@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass
 
 from index.analyzer import to_simplified
+from index.metrics import load_metrics
 from index.store import LoadedIndex
-from index.targets import TargetRow, load_metrics, read_targets
+from index.targets import TargetRow, read_targets
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from index.targets import KINDS, load_metrics
+from index.metrics import load_metrics
+from index.targets import KINDS
 from retrieval.targets import TargetFilter, by_document, pick_result, query_targets
 from ui.context import Ctx
 from ui.i18n import t
