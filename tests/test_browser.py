@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "test-artifacts"
 QUESTION = "which province targets 500亿 contract turnover"
+PAYLOAD = "<img src=x onerror=alert(1)>"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 # The closed network makes Chromium hang on its background services without these.
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -289,9 +290,12 @@ def test_targets_chart_bar_opens_its_sentence(browser, tmp_path):
     docs.mkdir()
     (docs / "黑龙江省科技创新规划.txt").write_text(
         "黑龙江省科技创新规划\n到2025年，全省技术合同成交额达到400亿元，高新技术企业数量达到5000家。\n", encoding="utf-8")
-    (docs / "湖南省科技创新规划.txt").write_text(
-        "湖南省科技创新规划\n到2025年，全省技术合同成交额突破900亿元，研发经费投入强度达到2.6%。\n", encoding="utf-8")
+    (docs / "湖南省科技创新规划.txt").write_text(  # a hostile title: it must stay text in the tooltip and everywhere
+        f"{PAYLOAD}湖南省科技创新规划\n到2025年，全省技术合同成交额突破900亿元，研发经费投入强度达到2.6%。\n",
+        encoding="utf-8")
     with served_folder(browser, tmp_path, docs) as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.get_by_text("政策目标表", exact=True).click()
         page.get_by_text("指标", exact=True).first.wait_for(state="visible")
         box = page.locator("[data-testid='stSelectbox']").filter(has_text="指标").first
@@ -304,8 +308,14 @@ def test_targets_chart_bar_opens_its_sentence(browser, tmp_path):
         time.sleep(1.0)  # the chart's first render
         area = chart.bounding_box()
         # two bars (湖南 900亿 left, 黑龙江 400亿 right), both reach the middle of the plot
+        page.mouse.move(area["x"] + area["width"] * 0.35, area["y"] + area["height"] * 0.5)
+        tip = page.locator("#vg-tooltip-element")
+        tip.wait_for(state="visible", timeout=10_000)
+        assert "<img" in tip.inner_text() and tip.locator("img").count() == 0, tip.inner_html()
         page.mouse.click(area["x"] + area["width"] * 0.35, area["y"] + area["height"] * 0.5)
         frame = _source_frame(page)
         mark = frame.locator("mark.answer").first.inner_text()
         assert mark == "900亿元", mark  # the left bar: 湖南
+        assert not dialogs and page.locator("img[src='x']").count() == 0
+        assert frame.locator("img[src='x']").count() == 0
         _shot(page, "targets-chart-click.png")
