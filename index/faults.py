@@ -7,6 +7,9 @@ each part of a version is written), ``switch`` (the version moved into ``version
 rewritten), ``current`` (the new ``CURRENT`` written to a temporary file, not yet renamed), ``prune`` (while old
 versions are deleted).
 
+``POLICYQA_PAUSE_AT=<point>:<seconds>`` sleeps there instead (the build holds its lock meanwhile): the concurrency
+tests use it to meet a build in the middle.
+
     >>> crash_point("bm25")  # no POLICYQA_CRASH_AT: nothing happens
 """
 
@@ -14,11 +17,17 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 _PASSED: dict[str, int] = {}
 
 
 def crash_point(name: str) -> None:
+    pause = os.environ.get("POLICYQA_PAUSE_AT")
+    if pause:
+        point, _, secs = pause.partition(":")
+        if point == name:
+            time.sleep(float(secs or 1))
     spec = os.environ.get("POLICYQA_CRASH_AT")
     if not spec:
         return

@@ -319,3 +319,53 @@ def test_targets_chart_bar_opens_its_sentence(browser, tmp_path):
         assert not dialogs and page.locator("img[src='x']").count() == 0
         assert frame.locator("img[src='x']").count() == 0
         _shot(page, "targets-chart-click.png")
+
+
+def test_app_upload_while_the_cli_builds(browser, tmp_path):
+    """The app's upload is a writer too: while ``cli.py ingest`` holds the index's build lock (paused mid-build), an
+    upload says another build is running, keeps the file, and loses nothing; once the CLI build is done, the same
+    upload indexes and the app answers from both documents."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plan.txt").write_text("山东省科技创新规划\n到2025年，全省技术合同成交额突破3000亿元。\n", encoding="utf-8")
+    index, uploads = tmp_path / "index", tmp_path / "uploads"
+    env = {"POLICYQA_INDEX_DIR": str(index), "POLICYQA_ENCODER": "none", "POLICYQA_UPLOAD_DIR": str(uploads)}
+    run = {**os.environ, **env}
+    subprocess.run([sys.executable, "cli.py", "ingest", str(docs), "--quiet"], cwd=ROOT, env=run, check=True,
+                   capture_output=True, timeout=120)
+    upload = tmp_path / "湖南省科技规划.txt"
+    upload.write_text("湖南省科技规划\n到2025年，全省高新技术企业数量达到1.5万家。\n", encoding="utf-8")
+    (docs / "notice.txt").write_text("山东省科技厅通知\n请于2025年5月31日前完成申报。\n", encoding="utf-8")
+    with serve(env) as (url, _t0):
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(60_000)
+        cli = subprocess.Popen([sys.executable, "cli.py", "ingest", str(docs), "--quiet"], cwd=ROOT,
+                               env={**run, "POLICYQA_PAUSE_AT": "bm25:25"}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.time() + 30
+            while not list(index.glob(".staging-*")) and time.time() < deadline:
+                time.sleep(0.2)  # the CLI build is past its lock and paused
+            assert list(index.glob(".staging-*")), "the CLI build did not start"
+            page.goto(url, wait_until="domcontentloaded")
+            page.get_by_text("文档", exact=True).click()
+            page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
+            page.get_by_role("button", name="保存并索引").click()
+            page.get_by_text("另一个索引任务正在运行", exact=False).first.wait_for(state="visible", timeout=60_000)
+            assert (uploads / upload.name).exists()  # the upload is kept for the next build
+            out, err = cli.communicate(timeout=120)
+            assert cli.returncode == 0 and "Traceback" not in err, err
+            page.get_by_role("button", name="保存并索引").click()
+            done = page.get_by_text("索引完成", exact=False).first
+            done.wait_for(state="visible", timeout=60_000)
+            assert "3 篇文档" in done.inner_text(), done.inner_text()  # plan, notice (the CLI's) and the upload
+            assert page.locator("[data-testid='stException']").count() == 0
+            page.get_by_text("问答", exact=True).click()
+            _ask(page, "湖南省高新技术企业数量的目标是多少？", 60_000)
+            assert "1.5万家" in page.locator(".pq-card").first.inner_text()
+            _ask(page, "全省技术合同成交额要突破多少亿元？", 60_000)
+            assert "3000亿元" in page.locator(".pq-card").first.inner_text()
+        finally:
+            if cli.poll() is None:
+                cli.kill()
+            page.close()

@@ -26,7 +26,8 @@ SAMPLES = ROOT / "data" / "samples"
 
 
 def run_build(ctx: Ctx, folders: list[Path], remove: list[str] = ()) -> bool:
-    """Build with a progress bar; keep the report for the next run; drop the cached engine."""
+    """Build with a progress bar; keep the report for the next run; drop the cached engine. A failed build (another
+    build holds the lock, a folder that cannot be read) reruns the page to show why; files already saved stay."""
     from index.build import build_index
 
     lang = ctx.lang
@@ -41,7 +42,7 @@ def run_build(ctx: Ctx, folders: list[Path], remove: list[str] = ()) -> bool:
     except Exception as e:  # LoadError (folder), IndexError_ (lock), mismatches: show, do not crash
         bar.empty()
         st.session_state["build_msg"] = ("error", f"{t('build_failed', lang)} {e}", [], "")
-        return False
+        st.rerun()  # the message shows at the top of the page (show_build_msg) now, not after the next click
     bar.progress(1.0)
     clear_engine()
     for k in ("ask_result", "search_result", "source"):
