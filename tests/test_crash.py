@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,48 @@ def test_a_full_disk_fails_clearly_and_keeps_the_previous_index(tmp_path):
                          env={"PATH": "/usr/bin:/bin", "POLICYQA_ENCODER": "none"})
     assert out.returncode != 0 and "Traceback" not in out.stderr and "untouched" in out.stderr, out.stderr
     assert _answers(index)[0] == v1 and not list(index.glob(".staging-*"))
+
+
+@contextmanager
+def _small_filesystem(path: Path, size: str):
+    """A tmpfs of ``size`` mounted at ``path`` (this machine's tests run as root; CI's too)."""
+    path.mkdir(parents=True, exist_ok=True)
+    out = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True,
+                         text=True)
+    if out.returncode != 0:
+        pytest.fail(f"cannot mount a tmpfs for the full-disk test (needs root): {out.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def test_a_really_full_disk_keeps_the_previous_index_and_a_rerun_completes(tmp_path):
+    """A real small filesystem (tmpfs, 3 MB) fills up while a new version is written: the CLI says so without a
+    traceback, no staging folder is left, the previous version answers; once there is room, the rerun completes."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "004_d46042affa9808e8.txt", folder)
+    env = {"PATH": "/usr/bin:/bin", "POLICYQA_ENCODER": "none"}
+
+    def ingest(index: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "cli.py", "ingest", str(folder), "--index", str(index), "--quiet"],
+                              capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+
+    with _small_filesystem(tmp_path / "disk", "3M") as disk:
+        index = disk / "idx"
+        assert ingest(index).returncode == 0
+        v1 = _answers(index)[0]
+        for i in range(60):  # about 1.2 MB of text: its version does not fit beside the first
+            (folder / f"notice_{i:02d}.txt").write_text(
+                f"第{i}号通知\n" + "".join(f"第{j}条 各地区各部门要加强科技创新工作，落实第{i}项任务第{j}款。\n"
+                                         for j in range(300)), encoding="utf-8")
+        out = ingest(index)
+        assert out.returncode != 0 and "Traceback" not in out.stderr, out.stderr
+        assert "磁盘已满" in out.stderr and "untouched" in out.stderr, out.stderr
+        assert _answers(index)[0] == v1 and not list(index.glob(".staging-*"))
+        subprocess.run(["mount", "-o", "remount,size=64M", str(disk)], check=True, capture_output=True)
+        again = ingest(index)
+        assert again.returncode == 0, again.stderr
+        name, hits = _answers(index)
+        assert name != v1 and hits > 0
