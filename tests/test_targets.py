@@ -283,3 +283,13 @@ def test_chart_across_years_draws_a_line_per_region():
     spec = chart_spec(pts, "year", "国内生产总值增长", "年份", "地区").to_dict()
     assert spec["encoding"]["color"]["field"] == "series" and spec["params"][0]["name"] == "pt"
     assert "color" not in chart_spec(pts[:2], "year", "m", "年份", "地区").to_dict()["encoding"]
+
+
+def test_a_line_without_sentence_ends_is_read_around_each_figure():
+    """A 50 MB single line took hours (each figure re-read the whole line); a figure's sentence is now at most a
+    few hundred characters around it."""
+    text = "全省技术合同成交额突破3000亿元，高新技术企业数量达到3万家，" * 5_000
+    rows = extract_targets(text, doc_year=2025)
+    assert len(rows) == 10_000
+    r = rows[-1]
+    assert r.start - r.sent_start <= 400 and r.sent_end - r.end <= 400 and r.metric == "高新技术企业数量"
