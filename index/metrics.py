@@ -46,11 +46,8 @@ class MetricTable:
             >>> t.rank_in("国内生产总值增长", "国民生产总值平均每年") < t.rank_in("国内生产总值增长", "工农业总产值平均每年")
             True
         """
-        best = 99
-        for p, m in self.phrase_to_metric.items():
-            if m == metric and (p in text or (p.endswith("增长") and len(p) >= 6 and p[:-2] in text)):
-                best = min(best, self.ranks.get(p, 99))
-        return best
+        named = [*self.phrase_to_metric.items(), *self.stem_to_growth.items()]
+        return min((self.ranks.get(p, 99) for p, m in named if m == metric and p in text), default=99)
 
     def growth_of(self, text: str) -> str:
         """The growth metric whose subject (a phrase less its 增长) ``text`` names last, or ""; for a growth figure.
@@ -85,6 +82,9 @@ def load_metrics(path: Path = METRICS_PATH) -> MetricTable:
             ranks.setdefault(to_simplified(p), i)
     alt = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     stems = {p[:-2]: m for p, m in phrases.items() if p.endswith("增长") and len(p) >= 6}
+    for p in phrases:
+        if p.endswith("增长") and p[:-2] in stems:
+            ranks.setdefault(p[:-2], ranks[p])  # a subject ranks as the phrase it comes from
     stem_alt = "|".join(re.escape(p) for p in sorted(stems, key=len, reverse=True))
     return MetricTable(tuple(canonical), english, phrases, re.compile(alt), stems,
                        re.compile(stem_alt) if stems else None, ranks)

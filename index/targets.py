@@ -259,7 +259,7 @@ def extract_targets(text: str, doc_year: int | None = None, region: str = "", do
             nxt = _CLAUSE_END.search(s, b, b + 8)
             found = [f for f in table.find_all(s[b : nxt.start() if nxt else b + 8]) if f[0] <= 3]
         metric = found[-1][2] if found else ""
-        subject = _subject(prefix)
+        subject = own
         if prev is not None and not found and len(subject) <= 4:  # 分别增长8.9%、7.7%: the same subject
             metric, subject = prev.metric, prev.subject
         after = s[b : b + 4]

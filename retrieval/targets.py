@@ -162,22 +162,24 @@ def pick_for_chart(rows: list[TargetRow], year: int | None, sentences: list[str]
         return None
     sents = ([to_simplified(x) for x in sentences] if sentences is not None and len(sentences) == len(rows)
              else [""] * len(rows))
-    exact = [(r, x) for r, x in zip(rows, sents, strict=True) if r.year == str(year)]
+    cands = [(i, r, x, _clause_before(x, r)) for i, (r, x) in enumerate(zip(rows, sents, strict=True))]
+    exact = [c for c in cands if c[1].year == str(year)]
     if exact:
-        return min(enumerate(exact), key=lambda e: (not _HEADLINE.search(e[1][1]),
-                                                    not _ANNUAL.search(_clause_before(e[1][1], e[1][0])), e[0]))[1][0]
-    def covers(r: TargetRow, sent: str) -> bool:
-        sp = _years(r.year)
-        if sp and sp[0] == sp[1] and sp[0] > year and _ANNUAL.search(_clause_before(sent, r)):
-            return True  # 到1992年…平均每年增长7.5%, in a 1988 report: a rate for each year up to 1992
-        return bool(sp) and sp[0] <= year <= sp[1]
-
-    spans = [(r, x) for r, x in zip(rows, sents, strict=True) if covers(r, x)]
+        return min(exact, key=lambda c: (not _HEADLINE.search(c[2]), not _ANNUAL.search(c[3]), c[0]))[1]
+    spans = [c for c in cands if _covers(c[1], year, bool(_ANNUAL.search(c[3])))]
     if not spans:
         return None
     table = load_metrics()
-    return min(enumerate(spans), key=lambda e: (not _ANNUAL.search(_clause_before(e[1][1], e[1][0])),
-                                                table.rank_in(e[1][0].metric, e[1][0].subject), e[0]))[1][0]
+    return min(spans, key=lambda c: (not _ANNUAL.search(c[3]), table.rank_in(c[1].metric, c[1].subject), c[0]))[1]
+
+
+def _covers(r: TargetRow, year: int, annual: bool) -> bool:
+    """Whether the row's year or period holds ``year``; an annual rate up to a later year counts for each year before
+    it (到1992年…平均每年增长7.5%, in a 1988 report)."""
+    sp = _years(r.year)
+    if sp and annual and sp[0] == sp[1] and sp[0] > year:
+        return True
+    return bool(sp) and sp[0] <= year <= sp[1]
 
 
 def _clause_before(sentence: str, r: TargetRow) -> str:

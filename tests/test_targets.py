@@ -173,9 +173,11 @@ def test_a_trend_question_lists_the_metric_year_by_year_from_the_table(tmp_path)
     ({"selection": {"pt": [{"i": 7}]}}, None),  # a stale index (the filters changed under the selection)
 ])
 def test_chart_selection_names_its_row(event, want):
-    from ui.pages.targets import selected
+    from ui.pages.targets import ChartPoint, selected
 
-    assert selected(event, ["a", "b"]) == want
+    pts = [ChartPoint("2024", "", "a"), ChartPoint("2025", "", "b")]
+    got = selected(event, pts)
+    assert (got.result if got else None) == want
 
 
 @pytest.mark.parametrize("text, year", [

@@ -73,14 +73,10 @@ def chart_spec(pts: list[ChartPoint], by: str, metric: str, x_label: str, series
 
 
 def selected(event, pts: list):
-    """The row of the point a chart event selected, or None."""
+    """The point a chart event selected, or None."""
     sel = ((event or {}).get("selection") or {}).get("pt") or []
-    if not sel or "i" not in sel[0]:
-        return None
-    i = int(sel[0]["i"])
-    if not 0 <= i < len(pts):
-        return None
-    return pts[i].result if isinstance(pts[i], ChartPoint) else pts[i]
+    i = int(sel[0]["i"]) if sel and "i" in sel[0] else -1
+    return pts[i] if 0 <= i < len(pts) else None
 
 
 def render(ctx: Ctx) -> None:
@@ -119,7 +115,8 @@ def render(ctx: Ctx) -> None:
                 label = t("years", lang) if by == "year" else t("regions", lang)
                 event = st.altair_chart(chart_spec(pts, by, metric, label, t("regions", lang)), on_select="rerun",
                                         key=f"tg_chart_{by}", width="stretch")
-                r = selected(event, pts)
+                p = selected(event, pts)
+                r = p.result if p is not None else None
                 st.caption(t("tg_chart_click", lang))
                 if r is not None and st.session_state.get("tg_chart_opened") != (by, r.doc, r.row.start):
                     st.session_state["tg_chart_opened"] = (by, r.doc, r.row.start)  # a selection opens once
