@@ -36,8 +36,8 @@ from index.encoders.base import l2_normalize
 from index.encoders.e5_weights import E5Weights, load_e5_weights
 
 _SPACES = re.compile(" {2,}")
-# Tokens per padded forward pass: measured on gov passages (scripts/bench_encode.py), batches of 2k–8k tokens
-# run at the same speed; smaller ones lose to per-call overhead, larger ones only cost memory.
+# Tokens per padded forward pass, a bound on its memory (activations ~50 MB). The build passes 16 texts a call
+# (about 1,000–4,000 tokens); batches of 16, 32 and 64 gov passages measured the same speed (5,084–5,524 chars/s).
 _BATCH_TOKENS = 4096
 
 
