@@ -51,10 +51,19 @@ class DocMatcher:
                 post[t].append(d)
         self.post = {t: np.array(ds, dtype=np.int32) for t, ds in post.items()}
         self.idf = {t: math.log(1 + self.n / len(ds)) for t, ds in self.post.items()}
+        # Each title's own IDF mass: the share of it the query holds tells the named document (中华人民共和国献血法)
+        # from the longer titles that quote it (河南省实施《中华人民共和国献血法》办法).
+        self.title_mass = np.array([sum(self.idf[t] for t in toks) for toks in self.doc_tokens], dtype=np.float32)
 
-    def scores(self, terms: dict[str, float], years: Sequence[int] = (), english: Sequence[str] = ()) -> np.ndarray:
-        """Per document: the IDF-weighted share of ``terms`` (and English words) its title holds, plus the year match."""
+    def scores(self, terms: dict[str, float], years: Sequence[int] = (), english: Sequence[str] = (),
+               specificity: float = 0.0) -> np.ndarray:
+        """Per document: the IDF-weighted share of ``terms`` (and English words) its title holds, plus the year match.
+
+        ``specificity`` (0–1) scales that share by the IDF-weighted share of the title's own tokens the query holds:
+        ``share × (1 − s + s × title_share)``, so that of two titles holding the query's words the one that is no
+        more than them ranks first."""
         out = np.zeros(self.n, dtype=np.float32)
+        cover = np.zeros(self.n, dtype=np.float32) if specificity > 0 else None
         q = dict(terms)
         for w in english:
             w = w.lower()
@@ -67,8 +76,13 @@ class DocMatcher:
             ds = self.post.get(t)
             if ds is not None:
                 out[ds] += idf * w
+                if cover is not None and w > 0:
+                    cover[ds] += idf
         if total > 0:
             out /= total
+        if cover is not None:
+            share = np.divide(cover, self.title_mass, out=np.zeros_like(cover), where=self.title_mass > 0)
+            out *= 1.0 - specificity + specificity * np.minimum(share, 1.0)
         if years:
             out += self.year_weight * np.isin(self.year, np.array(list(years), dtype=np.int32))
         return out

@@ -316,7 +316,7 @@ class Searcher:
             for t in titles:
                 for tok in self.analyzer.tokenize(t):
                     terms[tok] = terms.get(tok, 0.0) + GLOSSARY_WEIGHT
-        return self._docmatch.scores(terms, qa.years, english)
+        return self._docmatch.scores(terms, qa.years, english, specificity=self.cfg.retrieval.doc_specificity)
 
     def with_number_variants(self, terms: dict[str, float]) -> dict[str, float]:
         """Add the indexed forms of each bare figure: the tokenizer keeps a counter with its figure

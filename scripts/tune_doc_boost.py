@@ -40,15 +40,16 @@ def main() -> None:
     ap.add_argument("--index", type=Path, required=True)
     ap.add_argument("--gold", type=Path, action="append", required=True)
     ap.add_argument("--grid", default="0,0.1,0.2,0.3,0.5,0.8")
+    ap.add_argument("--param", default="doc_boost", help="the RetrievalConfig field to grid (doc_boost, doc_specificity)")
     a = ap.parse_args()
     cfg = Config().with_(index_dir=a.index, encoder=EncoderConfig(backend="none"))
     s = Searcher.open(cfg)
     sets = {g: [q for q in (json.loads(x) for x in g.read_text(encoding="utf-8").splitlines() if x.strip())
                 if q.get("evidence")] for g in a.gold}
     located = {g: [(q, spans(s, q)) for q in qs] for g, qs in sets.items()}
-    print("| doc_boost | gold | n | R@5 | MRR@10 |\n| --- | --- | --- | --- | --- |")
+    print(f"| {a.param} | gold | n | R@5 | MRR@10 |\n| --- | --- | --- | --- | --- |")
     for v in [float(x) for x in a.grid.split(",")]:
-        s.cfg = cfg.with_(retrieval=replace(cfg.retrieval, doc_boost=v))
+        s.cfg = cfg.with_(retrieval=replace(cfg.retrieval, **{a.param: v}))
         for g, rows in located.items():
             r5 = mrr = 0.0
             for q, sp in rows:

@@ -195,6 +195,16 @@ def test_doc_matcher_prefers_named_title_and_year():
     assert sc.argmax() == 0 and sc[2] < sc[1]
 
 
+@pytest.mark.parametrize("spec, named_first", [(0.0, False), (0.3, True), (1.0, True)])
+def test_doc_specificity_prefers_the_title_that_is_the_named_document(spec, named_first):
+    """Two titles hold the question's 森林法; the one that is no more than it wins once specificity is on."""
+    metas = [DocMeta(title="某省实施森林法办法细则", year=2001), DocMeta(title="森林法", year=1998),
+             DocMeta(title="种子法", year=2000), DocMeta(title="草原法", year=2002)]
+    m = DocMatcher(metas, lambda s: [s[i:i + 3] for i in range(len(s) - 2)] or [s])
+    sc = m.scores({"森林法": 1.0}, specificity=spec)
+    assert bool(sc[1] > sc[0]) is named_first and sc[2] == sc[3] == 0.0  # off: both hold it, the same share
+
+
 @pytest.mark.parametrize("q, a, want", [("國務院何時發布？", "国务院办公厅", "國務院辦公廳"),
                                          ("国务院何时发布？", "國務院辦公廳", "国务院办公厅"),
                                          ("When was it issued?", "国务院", "国务院")])
