@@ -48,7 +48,9 @@ _DOC_NOUN_EN = ("documents?|file|report|notice|policy|law|regulations?|rules|res
                 "plan|interpretation|amendment|decision|opinions")
 _WHICH_DOC = re.compile(rf"哪一?(?:份|篇|部)[^，,。？?]{{0,16}}?(?:{_DOC_NOUN_ZH})|哪(?:一|个)?(?:项|个)[^，,。？?]{{0,8}}?(?:{_DOC_NOUN_ZH})|哪一?年的[^，,。？?]{{0,10}}(?:报告|修正案|决议)"
                         rf"|\bwhich (?!province|region|city|cities|municipalit|county|district|special administrative)(?:year's )?"
-                        rf"(?:\S+ ){{0,5}}?(?:{_DOC_NOUN_EN})\b(?! (?:of|on) which)", re.I)
+                        # not past an auxiliary: in "which song does the Anthem Law name" the law is the clause's
+                        rf"(?:(?!(?:does|did|do|is|was|are|were|has|have|had|must|can|may|should|will) )\S+ ){{0,5}}?"
+                        rf"(?:{_DOC_NOUN_EN})\b(?! (?:of|on) which)", re.I)
 # "哪一年的报告定得更高", "which report set the larger …", "A和B，哪个城市的更长": a comparison of two sides.
 _COMPARE_ZH = re.compile(r"哪[^，,。？?]{0,20}?(?:更|较)(?:高|低|多|少|大|小|长|短|早|晚|严|宽|重|轻|快|慢)|哪[^，,。？?]{0,12}?(?:先|后)(?:写入|施行|通过|实施|颁布)")
 _COMPARE_EN = re.compile(r"\b(?:which|did)\b[^?]*\b(?:higher|lower|larger|bigger|smaller|more|fewer|less|longer|shorter|earlier|"

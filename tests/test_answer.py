@@ -249,6 +249,10 @@ def test_no_hits_and_empty_question():
         ("How many 高新技术企业 did Zhejiang certify?", "number"),
         ("Which province plans R&D经费投入年均增幅20%?", "which-region"),
         ("哪份文件提出了科技振兴行动计划?", "which-doc"),
+        ("Which regulation sets the heating season?", "which-doc"),
+        ("Which State Council regulation requires two directly run shops?", "which-doc"),
+        ("Which flower does the city's greening regulation name as its emblem?", "fact"),
+        ("Which agency must the Water Law's flood plans be filed with?", "fact"),
     ],
 )
 def test_classify(question, qtype):
