@@ -122,6 +122,9 @@ class RetrievalConfig:
     # gov_dev 0.842 with and without, own dev 0.785 vs 0.779, answers within one question — the corpus frequency and
     # the glossary already settle most senses.
     sense_cooccurrence: bool = False
+    # Weight of the corpus words an uncovered capitalised English word spells in pinyin (Jialu → 贾鲁; 0 = off;
+    # retrieval/pinyin_names.py).
+    pinyin_weight: float = 0.5
     title_terms: bool = True  # compose English law/rule names into the Chinese titles they name (retrieval/titles.py)
     region_boost: float = 0.15  # added to the fused score of hits whose region the query names
     year_boost: float = 0.05

@@ -102,6 +102,7 @@ class Searcher:
         self._sorted_vocab: list[str] | None = None  # for number variants, built on first use
         self._docmatch = None  # document-level title/year index, built on first use
         self._titles = None  # folded titles for English document names (retrieval/titles.py), on first use
+        self._pinyin = None  # corpus words by their pinyin, for English questions that spell names (pinyin_names.py)
         self._senses: SenseChooser | None = None  # corpus-aware choice of English words' Chinese senses
         self._qvecs: dict[str, np.ndarray] = {}  # query text → vector, oldest first (query_vector)
         self._qvec_lock = threading.Lock()
@@ -176,6 +177,8 @@ class Searcher:
         qa = analyze_query(query, lexicon=self.lexicon, expand=expand)
         if expand and rc.title_terms and qa.en_parts:
             qa = self.with_title_terms(qa)
+        if expand and rc.pinyin_weight > 0 and qa.uncovered:
+            qa = self.with_pinyin_names(qa, rc.pinyin_weight)
         if rc.corpus_senses and qa.expansions:
             qa = replace(qa, expansions=tuple(self.senses(rc).choose(qa.expansions, self.analyzer.tokenize)))
         terms = qa.bm25_terms(self.analyzer.tokenize)
@@ -291,6 +294,20 @@ class Searcher:
         return replace(qa, expansions=(*qa.expansions, *(Expansion(t.span, (t.title,), GLOSSARY_WEIGHT, "title")
                                                           for t in found)),
                        uncovered=tuple(w for w in qa.uncovered if w.lower() not in covered))
+
+    def with_pinyin_names(self, qa: QueryAnalysis, weight: float) -> QueryAnalysis:
+        """``qa`` with the corpus words its uncovered capitalised English words spell in pinyin (贾鲁 for Jialu,
+        ``retrieval/pinyin_names.py``); those words are no longer uncovered."""
+        if self._pinyin is None:
+            from retrieval.pinyin_names import PinyinNames
+
+            self._pinyin = PinyinNames(self.index.bm25.vocab)
+        found = self._pinyin.expansions(qa.text, qa.uncovered, weight)
+        if not found:
+            return qa
+        covered = {w.lower() for e in found for w in e.span.split()}
+        return replace(qa, expansions=(*qa.expansions, *found),
+                       uncovered=tuple(w for w in qa.uncovered if w.lower().removesuffix("'s") not in covered))
 
     def senses(self, rc) -> SenseChooser:
         """The corpus-aware chooser of English words' Chinese senses (``retrieval/senses.py``), one per setting."""
