@@ -64,3 +64,22 @@ def test_english_only_title_matches_a_chinese_question_through_its_text(searcher
     names = [d.name for d in searcher.index.docs]
     assert scores[names.index("guide.txt")] > scores[names.index("other.txt")]
     assert "工作" in searcher._docmatch.doc_tokens[names.index("guide.txt")]
+
+
+@pytest.mark.parametrize("weight, found", [(0.5, True), (0.0, False)])
+def test_pinyin_name_finds_its_river(tmp_path, weight, found):
+    """An English question spelling a river's name in pinyin reaches the regulation on that river (not on another)."""
+    from index.build import build_index
+    from retrieval.search import Searcher
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("某市沙颍河保护条例\n\n第一条 为了保护沙颍河，制定本条例。\n第二条 沙颍河实行河长制。\n", encoding="utf-8")
+    (docs / "b.txt").write_text("某市贾鲁河保护条例\n\n第一条 为了保护贾鲁河，制定本条例。\n第二条 贾鲁河实行河长制。\n", encoding="utf-8")
+    cfg = Config().with_(index_dir=tmp_path / "idx", encoder=EncoderConfig(backend="none"))
+    build_index([docs], cfg)
+    s = Searcher.open(cfg.with_(retrieval=replace(cfg.retrieval, pinyin_weight=weight)))
+    res = s.search_full("Which system applies to the Jialu River under its regulation?", 2)
+    assert ("Jialu" not in res.analysis.uncovered) is found
+    if found:
+        assert res.hits[0].doc_name == "b.txt" and any(e.source == "pinyin" for e in res.analysis.expansions)
