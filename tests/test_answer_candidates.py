@@ -95,6 +95,21 @@ def test_number_proposer_skips_figures_the_question_states():
     assert "350名" in texts and "120家" not in texts
 
 
+@pytest.mark.parametrize("question, passage, want, not_want", [
+    ("本市承办的是第几届园艺博览会？", "本市将于明年承办第九届园艺博览会，预计接待游客300万人次。", "第九届园艺博览会", "300万人次"),
+    ("代表团出席的是第几次全体会议？", "代表团出席了第3次全体会议，审议了2项议案。", "第3次全体会议", "2项"),
+    ("该县粮食产量排全省第几名？", "该县粮食产量居全省第五名，增长了百分之三。", "第五名", None),
+    ("本市承办的是第几届园艺博览会？", "本市承办了第九届园艺博览会。", "第九届园艺博览会", None),
+])
+def test_number_proposer_reads_ordinals(question, passage, want, not_want):
+    """A 第几 question takes the ordinal with its classifier, and the noun the question counts when the sentence
+    repeats it; a sentence holding only an ordinal is still read."""
+    texts = [c.text for c in NumberProposer().propose(build_context(question, hits_of(passage), tokenize=tok,
+                                                                    normalize=str))]
+    assert want in texts
+    assert not_want is None or not_want in texts  # the other figures stay candidates, for the scorer to weigh
+
+
 def test_number_proposer_reads_past_sentences_without_figures():
     """Sentences with no figure take no place among those read: a figure ninth in rank is still proposed, one far
     beyond the reach is not."""

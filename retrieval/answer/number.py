@@ -31,7 +31,6 @@ _ONE = (rf"(?:百分之(?:{_ARABIC}|{_CHINESE})|(?:{_ARABIC})\s*(?:万亿|千亿
         rf"|(?:{_CHINESE})(?:万亿|亿|万)?(?:{_UNIT})){_QUAL}")
 _QTY = re.compile(rf"(?<![\d.,{_CN}])({_ONE})(?:(?:至|到|—|-|~|～)?\s*({_ONE}))?")
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
-_ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:名|位)")
 _CN_YEAR = re.compile(rf"^[{_CN}]{{4}}年$")
 
 
@@ -84,12 +83,14 @@ class NumberProposer:
         quals = legacy._question_qualifiers(ctx.question_folded)
         out: list[Candidate] = []
         used = 0
+        ordinal = _ordinal_pattern(classifier) if cat == "ordinal" else None
         for s in ctx.sents[: self.max_sents * self.reach]:
             if used >= self.max_sents:
                 break
             f = s.folded
             found = find_quantities(f)
-            if not found:
+            ords = list(ordinal.finditer(f)) if ordinal is not None else []
+            if not found and not ords:
                 continue  # a sentence without a figure takes no place among the ones read
             used += 1
             term_pos = ctx.term_positions(f)
@@ -130,13 +131,37 @@ class NumberProposer:
                     "level_ok": qual if qual else 0.0,
                 }
                 out.append(Candidate("number", s, s.start + a, s.start + b, raw, feats, legacy._english_number(raw)))
-            if cat == "ordinal":  # 排第几 / what rank: 第四名, 第3位
-                for m in _ORDINAL.finditer(f):
-                    raw = s.text[m.start():m.end()]
-                    out.append(Candidate("number", s, s.start + m.start(), s.start + m.end(), raw,
-                                         {"ordinal_fit": 1.0, "prox": proximity(ctx, s, m.start(), m.end())},
-                                         legacy._english_number(raw)))
+            for m in ords:  # 排第几 / 第几届: 第四名, 第七届, 第十七次全国代表大会
+                end = m.end() + _shared_head(ctx.question_folded, classifier, f[m.end():])
+                raw = s.text[m.start():end]
+                out.append(Candidate("number", s, s.start + m.start(), s.start + end, raw,
+                                     {"ordinal_fit": 1.0, "prox": proximity(ctx, s, m.start(), m.end())},
+                                     legacy._english_number(raw)))
         return out
+
+
+def _ordinal_pattern(classifier: str) -> re.Pattern:
+    """第N + the classifier the question asks with (第几届 → 第七届); 第N名/位 for a rank (排第几)."""
+    clf = re.escape(classifier) if classifier else "(?:名|位)"
+    return re.compile(rf"第[一二三四五六七八九十百零〇\d]{{1,4}}{clf}")
+
+
+def _shared_head(question: str, classifier: str, after: str) -> int:
+    """How many characters after an ordinal repeat the noun the question puts after its 第几 (第几次全国代表大会 →
+    第十七次|全国代表大会): the answer names the thing counted, as the question does.
+
+        >>> _shared_head("迎接第几次全国代表大会召开？", "次", "全国代表大会胜利召开")
+        6
+    """
+    m = re.search(rf"第几{re.escape(classifier)}([\u4e00-\u9fff]{{1,12}})", question) if classifier else None
+    if not m:
+        return 0
+    n = 0
+    for x, y in zip(m.group(1), after, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n if n >= 2 else 0
 
 
 # What an English number question asks for, read off the noun it asks about ("what fine", "how much notice",
@@ -167,6 +192,9 @@ def expected_unit(q: str) -> tuple[str, str]:
         >>> expected_unit("几个工作日内"), expected_unit("罚款多少元"), expected_unit("how many days of leave")
         (('time', '个工作日'), ('money', '元'), ('time', ''))
     """
+    m = re.search(r"第几([\u4e00-\u9fff])", q)
+    if m:  # 第几届 / 第几次 / 第几条: an ordinal of that classifier
+        return "ordinal", m.group(1)
     if re.search(r"率(?:是|为|定为|拟按|按|达到|控制在|要达到)?(?:多少|几)|rate\b", q):
         return "percent", ""
     m = re.search(rf"(?:多少|几)(?:万亿|亿|万)?({_UNIT})", q)
