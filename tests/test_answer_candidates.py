@@ -89,6 +89,13 @@ def test_date_proposer_marks_effective_date():
     assert cands["2022年6月1日"]["effect_fit"] == 1.0 and cands["2022年3月1日"]["effect_fit"] == 0.0
 
 
+def test_date_proposer_reads_hours_of_the_day():
+    ctx = build_context("景区每天什么时间段禁止车辆通行？", hits_of("景区内每日7时30分至19时禁止机动车通行，2021年5月1日起施行。"),
+                        tokenize=tok, normalize=str)
+    cands = {c.text: c.features for c in DateProposer().propose(ctx)}
+    assert cands["每日7时30分至19时"]["clock_fit"] == 1.0 and cands["2021年5月1日"]["clock_fit"] == 0.0
+
+
 def test_number_proposer_skips_figures_the_question_states():
     ctx = build_context("帮助120家企业引进了多少名人才？", hits_of("帮助120家企业引进人才350名。"), tokenize=tok, normalize=str)
     texts = [c.text for c in NumberProposer().propose(ctx)]

@@ -1,4 +1,5 @@
-"""Date candidates: full dates, month-day (每年6月9日), year-month, years and year ranges, Arabic or Chinese.
+"""Date candidates: full dates, month-day (每年6月9日), year-month, years and year ranges, hours of the day (8时至18时),
+Arabic or Chinese.
 
 Features say which form the question asks for (a day every year, an effective date, a range) and whether
 the words around the date say it is when a law takes effect, was adopted or was issued.
@@ -7,6 +8,8 @@ the words around the date say it is when a law takes effect, was adopted or was 
     ['二〇二五年三月十五日', '6月9日']
     >>> [t for _, _, t, _ in find_dates("采暖期为11月15日至次年3月20日，爱鸟周为四月二十三日至二十九日")]
     ['11月15日至次年3月20日', '四月二十三日至二十九日']
+    >>> [t for _, _, t, _ in find_dates("每日8时至18时禁止遛犬，夜间二十二时至次日六时停止施工，24小时值守")]
+    ['每日8时至18时', '二十二时至次日六时']
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ from retrieval.sentences import fold
 _CN = "〇零一二三四五六七八九十"
 _MD_A = r"\d{1,2}月\d{1,2}日"
 _MD_C = rf"[{_CN}]{{1,2}}月[{_CN}]{{1,3}}日"
+_HM_A = r"\d{1,2}(?::\d\d|时(?:\d{1,2}分|半)?)"
+_HM_C = rf"[{_CN}]{{1,3}}时(?:[{_CN}]{{1,3}}分|半)?"
 _PATTERNS = (
+    # 8时至18时, 二十二时至次日六时, 7:00-9:00: hours of the day (when dogs may not be walked, works must stop)
+    ("clock_range", re.compile(rf"(?:每日|每天|当日)?(?<!\d){_HM_A}\s*[—–\-~～至到]\s*(?:次日|翌日)?{_HM_A}")),
+    ("clock_range", re.compile(rf"(?:每日|每天|当日)?(?<![{_CN}]){_HM_C}\s*[—–\-~～至到]\s*(?:次日|翌日)?{_HM_C}")),
     ("range", re.compile(r"(?:19|20)\d\d年?\s*[—–\-~～至到]\s*(?:19|20)\d\d年?")),
     # 11月15日至次年3月20日, 四月二十三日至二十九日: a span of days every year
     ("md_range", re.compile(rf"(?<!\d){_MD_A}\s*[—–\-~～至到]\s*(?:次年|翌年|当年)?(?:{_MD_A}|\d{{1,2}}日)")),
@@ -41,6 +49,7 @@ _Q_EFFECT = re.compile(r"施行|生效|实施|effect|effective|in force|implemen
 _Q_ADOPT = re.compile(r"通过|批准|adopted|passed|approved")
 _Q_ISSUE = re.compile(r"发布|印发|公布|published|issued|released")
 _Q_YEARLY = re.compile(r"每年|每一年|几月几日|every year|each year|annual|day of the year")
+_Q_CLOCK = re.compile(r"时间段|时段|几点|几时|什么时间|哪个时间|哪段时间|what time|which hours|what hours|time of day")
 _Q_RANGE = re.compile(r"起止|期限|哪几年|哪几天|从哪天到|period|from .* to|start and end|which days")
 
 
@@ -65,7 +74,8 @@ class DateProposer:
     def propose(self, ctx: Context) -> list[Candidate]:
         q = ctx.question_folded
         asks = {"effect": bool(_Q_EFFECT.search(q)), "adopt": bool(_Q_ADOPT.search(q)),
-                "issue": bool(_Q_ISSUE.search(q)), "yearly": bool(_Q_YEARLY.search(q)), "range": bool(_Q_RANGE.search(q))}
+                "issue": bool(_Q_ISSUE.search(q)), "yearly": bool(_Q_YEARLY.search(q)), "range": bool(_Q_RANGE.search(q)),
+                "clock": bool(_Q_CLOCK.search(q))}
         out: list[Candidate] = []
         # The best sentences, and the short lines of the documents' heads (where issue dates stand).
         heads = [s for s in ctx.sents[8:] if ctx.hits[s.hit].chunk.ordinal == -3 and s.end - s.start <= 40][:6]
@@ -91,6 +101,7 @@ class DateProposer:
                 feats["issue_fit"] = feats["issue_cue"] * feats["asks_issue"]
                 feats["yearly_fit"] = (1.0 if form == "md" else 0.0) * feats["asks_yearly"]
                 feats["range_fit"] = (1.0 if form in ("range", "md_range") else 0.0) * feats["asks_range"]
+                feats["clock_fit"] = (1.0 if form == "clock_range" else 0.0) * feats["asks_clock"]
                 raw = s.text[a:b]
                 out.append(Candidate("date", s, s.start + a, s.start + b, raw, feats, legacy._english_date(t)))
         # The document's own date (its header or metadata) answers "when was it issued".
