@@ -138,6 +138,15 @@ def test_list_proposer_counts_items():
     assert any(c.text == "五年、十年、二十年、长期" for c in lists)
 
 
+def test_list_proposer_cuts_a_last_item_that_runs_on():
+    """Besides the enumeration as split, a variant whose last item is cut to the others' length (tail_cut)."""
+    ctx = real_context("哪两个省级人民政府负责移民工作？", "江西省、湖南省人民政府负责本行政区域内的移民安置工作。")
+    lists = {c.text: c.features["tail_cut"] for c in ListProposer().propose(ctx)}
+    assert lists.get("江西省、湖南省") == 1.0
+    ctx = real_context("有哪几项重点任务？", "重点任务是加强平台建设、培育企业主体、优化创新环境。")
+    assert all(f["tail_cut"] == 0.0 for f in (c.features for c in ListProposer().propose(ctx) if c.kind == "list"))
+
+
 def test_fact_phrases_cut_question_words():
     got = [t for _, _, t in phrases("日常工作由市红十字会承担", "日常工作由哪个机构承担")]
     assert "市红十字会" in got

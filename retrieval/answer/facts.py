@@ -122,6 +122,19 @@ def phrases(f: str, q: str) -> list[tuple[int, int, str]]:
 
 
 _LEAD = "由是为经向对在和与及将把按以的之"
+# The drafting frame of a legal text, never an answer: 以下简称…, 有下列情形之一, 之日起, 第十七条, 本条例.
+_FRAME = re.compile(r"^(?:以下简称|有下列|下列|前款|本条|本款|本法|本条例|本规定|本办法|依照|之日起|第[一二三四五六七八九十百\d]+[条款项章节])"
+                    r"|(?:之日起|情形之一|以下简称|规定的|的规定)$")
+_PAIRS = ("《》", "（）", "()", "“”", "「」", "〈〉")
+
+
+def unbalanced(t: str) -> bool:
+    """A span that opens or closes a bracket or quote without its partner (》和证章, 《国徽法): cut mid-name.
+
+        >>> unbalanced("》和证章"), unbalanced("《国徽法》"), unbalanced("市长")
+        (True, False, False)
+    """
+    return any(t.count(o) != t.count(c) for o, c in _PAIRS)
 
 
 def snap(f: str, a: int, b: int, bounds: frozenset[int], reach: int = 3) -> tuple[int, int]:
@@ -176,6 +189,8 @@ class FactProposer:
                     "clause_end": 1.0 if b >= len(f) or f[b] in "，,；;：:。、" else 0.0,
                     "prox": proximity(ctx, s, a, b),
                     "has_digit": 1.0 if re.search(r"\d", t) else 0.0,
+                    "frame": 1.0 if _FRAME.search(t) else 0.0,
+                    "unbalanced": 1.0 if unbalanced(t) else 0.0,
                     "doc_no_fit": 1.0 if _DOC_NO.fullmatch(t) and _ASKS_DOC_NO.search(q) else 0.0,
                     "word_start": 1.0 if a in bounds else 0.0,
                     "word_end": 1.0 if b in bounds else 0.0,

@@ -127,20 +127,59 @@ class ListProposer:
                     items = _trim_first(legacy._trim_items(list(items), q) or list(items), q)
                 if len(items) < 2:
                     continue
-                in_q = sum(1 for it in items if fold(it) in q) / len(items)
-                n = len(items)
-                out.append(Candidate("list", s, a, b, "、".join(items), {
-                    "n_items": min(n, 10) / 10.0,
-                    "count_match": 1.0 if ctx.want and n == ctx.want else 0.0,
-                    "count_off": 1.0 if ctx.want and n != ctx.want else 0.0,
-                    "list_cue": base,
-                    "items_in_q": in_q,
-                    "block": 1.0 if sent is not s else 0.0,
-                    "prox": proximity(ctx, s, max(0, a - s.start), max(0, b - s.start)),
-                    "max_item_len": max(len(it) for it in items) / 30.0,
-                }))
+                variants = [(items, 0.0)]
+                cut = cut_last(items, ctx.segment) if ctx.segment is not None and not quoted else None
+                if cut is not None:
+                    variants.append((cut, 1.0))
+                for items, tail_cut in variants:
+                    out.append(self._candidate(ctx, s, sent, a, b, items, base, tail_cut))
         out.extend(_region_lists(ctx))
         return out
+
+    @staticmethod
+    def _candidate(ctx: Context, s, sent, a: int, b: int, items: list[str], base: float, tail_cut: float) -> Candidate:
+        q = ctx.wording
+        in_q = sum(1 for it in items if fold(it) in q) / len(items)
+        n = len(items)
+        return Candidate("list", s, a, b, "、".join(items), {
+            "tail_cut": tail_cut,
+            "n_items": min(n, 10) / 10.0,
+            "count_match": 1.0 if ctx.want and n == ctx.want else 0.0,
+            "count_off": 1.0 if ctx.want and n != ctx.want else 0.0,
+            "list_cue": base,
+            "items_in_q": in_q,
+            "block": 1.0 if sent is not s else 0.0,
+            "prox": proximity(ctx, s, max(0, a - s.start), max(0, b - s.start)),
+            "max_item_len": max(len(it) for it in items) / 30.0,
+        })
+
+
+def cut_last(items: list[str], words) -> list[str] | None:
+    """The last item cut at a word boundary to no more than the others' length (plus two): an enumeration's last item
+    runs on into the sentence (…内蒙古自治区的相关区域, …重庆市人民政府负责); None when it does not.
+
+        >>> cut = lambda t: {"重庆市人民政府负责": ["重庆市", "人民政府", "负责"]}.get(t, [t])
+        >>> cut_last(["湖北省", "重庆市人民政府负责"], cut), cut_last(["培育企业", "优化环境"], cut)
+        (['湖北省', '重庆市'], None)
+        >>> cut_last(["江西省", "湖南省人民政府负责"], lambda t: ["湖南省人民政府", "负责"])
+        ['江西省', '湖南省']
+    """
+    others, last = items[:-1], items[-1]
+    longest = max(len(x) for x in others)
+    if len(last) <= longest + 2:
+        return None
+    floor = max(1, min(len(x) for x in others) - 1)
+    pos, best = 0, 0
+    for w in words(last):
+        pos += len(w)
+        if pos > longest + 2:
+            break
+        if pos >= floor:
+            best = pos
+    ends = {x[-1] for x in others}
+    if not best and len(ends) == 1:  # the segmenter joined the item to what follows (湖南省人民政府): the others' ending
+        best = last.rfind(ends.pop(), 0, longest + 2) + 1
+    return [*others, last[:best]] if 0 < best < len(last) else None
 
 
 _ASKS_REGIONS = re.compile(r"哪(?:两|三|四|五|几|些)(?:个)?(?:省|地区|城市|市)|which (?:two|three|four|five|\d) "
