@@ -6,8 +6,8 @@ word of two to four Chinese characters is keyed by its toneless pinyin (贾鲁 �
 looked up there. Several words may share a spelling (家路, 贾鲁); all become one expansion's candidates and the
 corpus-aware sense chooser (``retrieval/senses.py``) weighs them like any dictionary's senses.
 
-The key of a word reads each character by its most usual reading (``pypinyin``), with ü written u, as English
-texts spell it. Built once per index, when the first such question comes (about a second for 350,000 words).
+The key of a word reads each character by its most usual reading (``pypinyin``), ü written v (Lüliang, Lvliang → 吕梁):
+folding it into u would give every "lu" the 旅, 绿 and 率 of "lü". Built once per index, when the first such question comes (about a second for 350,000 words).
 
     >>> names = PinyinNames(["贾鲁", "家路", "老石旦", "河流", "周恩来"])
     >>> names.lookup("Jialu")
@@ -31,7 +31,7 @@ MIN_KEY = 4  # shorter keys (Li, Wang, Tai) name too many words to tell anything
 
 
 def _key(pinyin: Iterable[str]) -> str:
-    return "".join(pinyin).lower().replace("ü", "u").replace("v", "u")
+    return "".join(pinyin).lower().replace("ü", "v")
 
 
 class PinyinNames:
