@@ -12,7 +12,7 @@ from ingest.types import Chunk, DocMeta
 from retrieval.answer.base import build_context
 from retrieval.answer.date import DateProposer, find_dates
 from retrieval.answer.extract import candidates, mismatched, to_asker_script
-from retrieval.answer.facts import phrases
+from retrieval.answer.facts import FactProposer, phrases
 from retrieval.answer.lists import ListProposer
 from retrieval.answer.number import NumberProposer, expected_unit, find_quantities
 from retrieval.answer.region import RegionProposer
@@ -145,6 +145,13 @@ def test_list_proposer_cuts_a_last_item_that_runs_on():
     assert lists.get("江西省、湖南省") == 1.0
     ctx = real_context("有哪几项重点任务？", "重点任务是加强平台建设、培育企业主体、优化创新环境。")
     assert all(f["tail_cut"] == 0.0 for f in (c.features for c in ListProposer().propose(ctx) if c.kind == "list"))
+
+
+def test_fact_proposer_skips_drafting_frames():
+    """The span 以下简称… is never an answer as written; the named thing around it still is a candidate."""
+    ctx = real_context("依照本条例，东湖绿道的起点是哪一处建筑？", "依照本条例，东湖绿道（以下简称绿道）的起点为听涛轩。")
+    texts = [c.text for c in FactProposer().propose(ctx)]
+    assert "听涛轩" in texts and not any("以下简称" in t for t in texts)
 
 
 def test_fact_phrases_cut_question_words():

@@ -122,9 +122,11 @@ def phrases(f: str, q: str) -> list[tuple[int, int, str]]:
 
 
 _LEAD = "由是为经向对在和与及将把按以的之"
-# The drafting frame of a legal text, never an answer: 以下简称…, 有下列情形之一, 之日起, 第十七条, 本条例.
-_FRAME = re.compile(r"^(?:以下简称|有下列|下列|前款|本条|本款|本法|本条例|本规定|本办法|依照|之日起|第[一二三四五六七八九十百\d]+[条款项章节])"
+# The drafting frame of a legal text, a poor answer: 之日起, 第十七条, 本条例 (a feature); spans that open with
+# 以下简称 or 有下列 are dropped outright (_NEVER).
+_FRAME = re.compile(r"^(?:下列|前款|本条|本款|本法|本条例|本规定|本办法|依照|之日起|第[一二三四五六七八九十百\d]+[条款项章节])"
                     r"|(?:之日起|情形之一|以下简称|规定的|的规定)$")
+_NEVER = re.compile(r"(?:以下简称|以下称|下称|有下列|下列情形)")
 _PAIRS = ("《》", "（）", "()", "“”", "「」", "〈〉")
 
 
@@ -174,6 +176,8 @@ class FactProposer:
                 a2, b2 = snap(f, a, b, bounds)
                 found.append((a2, b2, f[a2:b2]) if (a2, b2) != (a, b) else (a, b, t))
             for a, b, t in dict.fromkeys(found):
+                if _NEVER.match(t.lstrip("（(「“《〈 ")):
+                    continue  # 以下简称北京中轴线 as written is no answer (asked for the short name, it is what follows)
                 raw = s.text[a:b]
                 gap = _gap_features(a, b, gap_list, bounds)
                 out.append(Candidate("fact", s, s.start + a, s.start + b, raw, {

@@ -155,19 +155,19 @@ class ListProposer:
 
 
 def cut_last(items: list[str], words) -> list[str] | None:
-    """The last item cut at a word boundary to no more than the others' length (plus two): an enumeration's last item
-    runs on into the sentence (…内蒙古自治区的相关区域, …重庆市人民政府负责); None when it does not.
+    """The last item, when it is more than three characters longer than the others, cut at a word boundary to at most
+    their length plus two: an enumeration's last item runs on into the sentence (…内蒙古自治区的相关区域, …重庆市人民政府负责); None when it does not.
 
         >>> cut = lambda t: {"重庆市人民政府负责": ["重庆市", "人民政府", "负责"]}.get(t, [t])
-        >>> cut_last(["湖北省", "重庆市人民政府负责"], cut), cut_last(["培育企业", "优化环境"], cut)
+        >>> cut_last(["湖北省", "重庆市人民政府负责"], cut), cut_last(["培育企业", "优化创新创业环境"], cut)
         (['湖北省', '重庆市'], None)
         >>> cut_last(["江西省", "湖南省人民政府负责"], lambda t: ["湖南省人民政府", "负责"])
         ['江西省', '湖南省']
     """
     others, last = items[:-1], items[-1]
     longest = max(len(x) for x in others)
-    if len(last) <= longest + 2:
-        return None
+    if len(last) <= longest + 3:
+        return None  # a little longer is an item's own wording (东北亚创新交流合作基地 after 创新人才集聚高地)
     floor = max(1, min(len(x) for x in others) - 1)
     pos, best = 0, 0
     for w in words(last):
@@ -179,7 +179,7 @@ def cut_last(items: list[str], words) -> list[str] | None:
     ends = {x[-1] for x in others}
     if not best and len(ends) == 1:  # the segmenter joined the item to what follows (湖南省人民政府): the others' ending
         best = last.rfind(ends.pop(), 0, longest + 2) + 1
-    return [*others, last[:best]] if 0 < best < len(last) else None
+    return [*others, last[:best]] if 0 < best <= len(last) - 3 else None
 
 
 _ASKS_REGIONS = re.compile(r"哪(?:两|三|四|五|几|些)(?:个)?(?:省|地区|城市|市)|which (?:two|three|four|five|\d) "
