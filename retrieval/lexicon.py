@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from retrieval.spelling import variants
+
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY_PATH = ROOT / "data" / "glossary.tsv"
 CACHE_DIR = Path(os.environ.get("POLICYQA_CACHE_DIR", ROOT / "var" / "cache"))
@@ -330,6 +332,7 @@ class Lexicon:
         self._glossary_max = max((len(k) for k in self._glossary), default=0)
         self._cache_dir = cache_dir
         self._cedict: dict[str, list] | None = None  # loaded lazily
+        self._known: set[str] | None = None  # every word of an entry's key (for spelling variants)
 
     @property
     def cedict_index(self) -> dict[str, list]:
@@ -340,7 +343,7 @@ class Lexicon:
     def lookup(self, text: str) -> list[Expansion]:
         """Expansions for the English words of ``text``, in order; words with no entry are skipped."""
         words = english_words(text)
-        keys = [_key(w) for w, *_ in words]
+        keys = [self._known_key(w) for w, *_ in words]
         out: list[Expansion] = []
         i = 0
         while i < len(words):
@@ -349,6 +352,17 @@ class Lexicon:
                 out.append(exp)
             i += n
         return out
+
+    def _known_key(self, word: str) -> str:
+        """The word's key, or the key of its other spelling (``spelling.py``: labour/labor, centre/center) when
+        only that one is a word of some glossary or dictionary entry."""
+        k = _key(word)
+        if self._known is None:
+            self._known = {w for key in self._glossary for w in key}
+            self._known.update(w for key in self.cedict_index for w in key.split(" "))
+        if k in self._known:
+            return k
+        return next((kv for v in variants(word) if (kv := _key(v)) in self._known), k)
 
     def _match(self, text, words, keys, i) -> tuple[Expansion | None, int]:
         seg = words[i][3]

@@ -202,3 +202,23 @@ def test_common_words_override_misleading_dictionary_senses(word, good, misleadi
 )
 def test_phrase_first_spans(lex, text, spans):
     assert [e.span for e in lex.lookup(text)] == spans
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("a week of science popularisation", "科普"),  # the glossary writes "popularization"
+        ("an R&D center in Jinan", "研发中心"),  # the glossary writes "R&D centre"
+        ("an innovation center in every province", "创新中心"),
+        ("the national key labs program", "计划"),  # the glossary writes "programme"
+    ],
+)
+def test_the_other_spelling_reaches_the_entry(lex, text, term):
+    terms = [t for e in lex.lookup(text) for t in e.terms]
+    assert term in terms
+
+
+def test_a_word_known_as_written_keeps_its_spelling(lex):
+    # "centre" is a glossary word: looked up as written, never turned into "center"
+    assert lex._known_key("centre") == "centr" and lex._known_key("programme") == lex._known_key("Programme")
+    assert lex._known_key("zzzzisation") == "zzzzisation"  # no spelling known either way: unchanged
