@@ -65,7 +65,8 @@ def main() -> None:
     texts = sample_texts(a.folder, a.passages)
     chars = sum(len(t) for t in texts)
     enc = make_encoder(EncoderConfig(precision=a.precision))  # runtime "auto": passages by PyTorch
-    engines = {f"raw encoder, default runtime ({getattr(enc, 'runtime', '-')}, {a.precision})": enc}
+    label = getattr(enc, "runtime", "-") + ("" if a.precision == "auto" else f", {a.precision}")
+    engines = {f"raw encoder, default runtime ({label})": enc}
     if a.precision == "int8":
         engines["raw encoder, PyTorch float32"] = make_encoder(EncoderConfig(precision="float32"))
     if getattr(enc, "runtime", None) == "auto":
