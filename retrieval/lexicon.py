@@ -357,9 +357,9 @@ class Lexicon:
         """The word's key, or the key of its other spelling (``spelling.py``: labour/labor, centre/center) when
         only that one is a word of some glossary or dictionary entry."""
         k = _key(word)
-        if self._known is None:
-            self._known = {w for key in self._glossary for w in key}
-            self._known.update(w for key in self.cedict_index for w in key.split(" "))
+        if self._known is None:  # built once, on the first lookup
+            self._known = {w for key in self._glossary for w in key} | {
+                w for key in self.cedict_index for w in key.split(" ")}
         if k in self._known:
             return k
         return next((kv for v in variants(word) if (kv := _key(v)) in self._known), k)

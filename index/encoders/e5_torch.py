@@ -170,11 +170,12 @@ class TorchE5:
             layer, params = self._int8
             for p in params:
                 x = layer(x, attn_mask, p, nh, w.eps)
-        for ly in self._model.layers if self._int8 is None else ():
-            q, k, v = ly.qkv(x).view(B, L, 3, nh, hd).permute(2, 0, 3, 1, 4)
-            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)
-            x = ly.aln(x + ly.ao(ctx.transpose(1, 2).reshape(B, L, w.hidden)))
-            x = ly.oln(x + ly.fo(F.gelu(ly.fi(x))))
+        else:
+            for ly in self._model.layers:
+                q, k, v = ly.qkv(x).view(B, L, 3, nh, hd).permute(2, 0, 3, 1, 4)
+                ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)
+                x = ly.aln(x + ly.ao(ctx.transpose(1, 2).reshape(B, L, w.hidden)))
+                x = ly.oln(x + ly.fo(F.gelu(ly.fi(x))))
         mf = m.unsqueeze(-1).to(x.dtype)
         out = ((x * mf).sum(1) / mf.sum(1)).numpy()
         return out[:1] if single else out
