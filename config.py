@@ -6,7 +6,7 @@ from the current ones raises an error that says to rebuild. Settings that only
 change how a query is *answered* (fusion, k, expansion) can differ per call.
 
 Environment overrides: ``POLICYQA_INDEX_DIR``, ``POLICYQA_VECTOR_CACHE``, ``POLICYQA_ENCODER`` and
-``POLICYQA_ENCODER_MODEL``, ``POLICYQA_ENCODER_RUNTIME`` (see README).
+``POLICYQA_ENCODER_MODEL``, ``POLICYQA_ENCODER_RUNTIME``, ``POLICYQA_BACKEND``, ``POLICYQA_MILVUS_URI`` (see README).
 """
 
 from __future__ import annotations
@@ -171,10 +171,20 @@ class Config:
     dense: DenseConfig = field(default_factory=DenseConfig)
     limits: IngestLimits = field(default_factory=IngestLimits)
     keep_versions: int = 2  # index versions kept on disk after a successful build
+    # Where the chunks are searched: "local" (the embedded BM25 + FAISS store) or "milvus" (index/backends/milvus.py;
+    # documents, their text and metadata stay in the local store's SQLite either way).
+    backend: str = field(default_factory=lambda: os.environ.get("POLICYQA_BACKEND", "local"))
+    # A Milvus Lite file or a server URL ("http://host:19530"); "" → <index_dir>/milvus.db.
+    milvus_uri: str = field(default_factory=lambda: os.environ.get("POLICYQA_MILVUS_URI", ""))
     # Dense vectors by (encoder, text hash); shared by index versions and, when set, by several indexes.
     vector_cache: Path | None = field(
         default_factory=lambda: Path(p) if (p := os.environ.get("POLICYQA_VECTOR_CACHE")) else None
     )
+
+    @property
+    def milvus_target(self) -> str:
+        """The Milvus URI in use: ``milvus_uri`` or the Lite file ``<index_dir>/milvus.db``."""
+        return self.milvus_uri or str(Path(self.index_dir) / "milvus.db")
 
     @property
     def vector_cache_path(self) -> Path:

@@ -257,6 +257,7 @@ def build_index(
             report.n_chunks = int(prev_manifest.get("counts", {}).get("chunks", 0))
             report.version = cur.name
             report.rebuilt = False
+            _sync_backend(cfg, progress)
             report.seconds = time.time() - t0
             return report
 
@@ -330,8 +331,20 @@ def build_index(
 
             clear_status(index_dir)
         report.n_docs, report.n_chunks, report.version = len(doc_list), len(chunks), final.name
+        _sync_backend(cfg, progress)
         report.seconds = time.time() - t0
         return report
+
+
+def _sync_backend(cfg: Config, progress: Progress) -> None:
+    """With ``backend = "milvus"``, copy the published version into Milvus (``index/milvus_sync.py``); the local
+    version stays the source of truth and a failed copy leaves it intact (the error names the Milvus URI)."""
+    if (cfg.backend or "local").lower() == "milvus":
+        from index.milvus_sync import sync_milvus  # noqa: PLC0415
+
+        sync_milvus(cfg, progress)
+    elif (cfg.backend or "local").lower() != "local":
+        raise ValueError(f"unknown backend {cfg.backend!r}; expected local or milvus")
 
 
 def _dense_stage(encoder, texts: list[str], staging: Path, manifest: dict, cfg: Config, progress: Progress) -> tuple[int, int]:

@@ -182,6 +182,15 @@ class DenseIndex:
             raise ValueError(f"{path}: holds {index.ntotal}x{index.d}, manifest says {meta['ntotal']}x{meta['dim']}")
         return cls(index, meta.get("factory", "Flat"), int(meta.get("ef_search", 256)))
 
+    def vectors(self, start: int = 0, n: int | None = None) -> np.ndarray:
+        """The stored vectors ``start … start+n`` (all by default), as float32 rows (for copying to another store).
+
+            >>> DenseIndex.build(np.eye(3, dtype=np.float32)).vectors(1, 1).tolist()
+            [[0.0, 1.0, 0.0]]
+        """
+        n = self.ntotal - start if n is None else n
+        return np.asarray(self._index.reconstruct_n(start, n), dtype=np.float32)
+
     def memory_bytes(self) -> int:
         """Approximate size of the stored vectors (mapped or resident) plus an HNSW graph's links."""
         links = self.ntotal * int(self.factory[4:].split(",")[0] or 32) * 2 * 4 if self.is_hnsw else 0

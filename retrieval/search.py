@@ -29,6 +29,7 @@ from retrieval.fusion import fuse
 from retrieval.lexicon import GLOSSARY_WEIGHT, Expansion
 from retrieval.query import QueryAnalysis, analyze_query, clean_query
 from retrieval.senses import SenseChooser
+from retrieval.store import open_store
 from retrieval.types import Filters, Hit
 
 MODES = ("hybrid", "bm25", "dense")
@@ -106,6 +107,7 @@ class Searcher:
         self._senses: SenseChooser | None = None  # corpus-aware choice of English words' Chinese senses
         self._qvecs: dict[str, np.ndarray] = {}  # query text → vector, oldest first (query_vector)
         self._qvec_lock = threading.Lock()
+        self.store = open_store(cfg, index)  # None: the embedded BM25 + FAISS store; else Milvus (store.py)
 
     @classmethod
     def open(cls, cfg: Config, encoder=None) -> Searcher:
@@ -210,8 +212,11 @@ class Searcher:
                     self._credit_titles(lists["bm25"], terms, named, mask, rc.doc_passages)
         if mode in ("hybrid", "dense"):
             qvec = self.query_vector(dense_query_text(qa, rc.dense_query))
-            idx, sc = self.index.dense.search(qvec, n_cand, mask=mask)
-            lists["dense"] = {int(i): float(s) for i, s in zip(idx, sc, strict=True) if i >= 0}
+            if self.store is not None:
+                lists["dense"] = self.store.dense(qvec, n_cand, mask)
+            else:
+                idx, sc = self.index.dense.search(qvec, n_cand, mask=mask)
+                lists["dense"] = {int(i): float(s) for i, s in zip(idx, sc, strict=True) if i >= 0}
 
         if dense_weight is None:
             dense_weight = fusion_dense_weight(qa.lang, rc)
@@ -384,6 +389,8 @@ class Searcher:
                 scores[i] = max(scores.get(i, 0.0), sc + credit)
 
     def _bm25(self, terms: dict[str, float], n: int, mask: np.ndarray | None) -> dict[int, float]:
+        if self.store is not None:
+            return self.store.sparse(terms, n, mask)
         idx, sc = self.index.bm25.top_k(terms, n, mask=mask)
         return {int(i): float(s) for i, s in zip(idx, sc, strict=True) if s > 0}
 
@@ -408,6 +415,7 @@ class Searcher:
             # 检索方式 / the retrievers this index answers with
             "retrievers": ["bm25", "dense"] if self.index.dense is not None and self.encoder is not None else ["bm25"],
             **dense_build_info(Path(self.cfg.index_dir)),
+            **(self.store.info() if self.store is not None else {"backend": "local"}),
             "analyzer": m.get("analyzer"),
             "chunker": m.get("chunker"),
             "roots": m.get("roots"),

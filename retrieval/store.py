@@ -1,0 +1,84 @@
+"""Which store answers the searcher's candidate lists: the embedded one (``None``) or Milvus.
+
+The searcher works in the local version's chunk numbers and document masks; :class:`BackendLists` turns a mask
+into a Milvus filter on document ids and Milvus' chunk ids (``<doc_id>:<ordinal>``) back into chunk numbers, so
+fusion, boosts, answers and citations run unchanged on either backend.
+
+    >>> mask_docs(np.array([True, False, True]), np.array([0, 0, 1]), ["a", "b"])
+    ('a', 'b')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from index.backends.base import ChunkFilter
+from index.store import LoadedIndex
+
+
+def mask_docs(mask: np.ndarray, chunk_doc: np.ndarray, doc_ids: list[str]) -> tuple[str, ...]:
+    """The ids of the documents that have a chunk allowed by ``mask``."""
+    return tuple(doc_ids[int(d)] for d in np.unique(chunk_doc[mask]))
+
+
+class BackendLists:
+    """Sparse and dense candidate lists from a :class:`~index.backends.base.Backend`, in local chunk numbers."""
+
+    def __init__(self, backend, index: LoadedIndex, uri: str) -> None:
+        self.backend, self.index, self.uri = backend, index, uri
+        self._doc_ids = [d.doc_id for d in index.docs]
+        self._number = {f"{self._doc_ids[int(d)]}:{int(o)}": i
+                        for i, (d, o) in enumerate(zip(index.chunk_doc, index.chunk_ordinal, strict=True))}
+
+    def _where(self, mask: np.ndarray | None) -> ChunkFilter | None:
+        if mask is None or bool(mask.all()):
+            return None
+        return ChunkFilter(doc_ids=mask_docs(mask, self.index.chunk_doc, self._doc_ids))
+
+    def _numbered(self, res) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for cid, s in zip(res.ids, res.scores, strict=True):
+            i = self._number.get(cid)
+            if i is not None and s > 0:
+                out[i] = float(s)
+        return out
+
+    def sparse(self, terms: dict[str, float], n: int, mask: np.ndarray | None) -> dict[int, float]:
+        if mask is not None and not mask.any():
+            return {}
+        return self._numbered(self.backend.sparse_search(terms, n, self._where(mask)))
+
+    def dense(self, qvec: np.ndarray, n: int, mask: np.ndarray | None) -> dict[int, float]:
+        if mask is not None and not mask.any():
+            return {}
+        return self._numbered(self.backend.dense_search(qvec, n, self._where(mask)))
+
+    def info(self) -> dict[str, Any]:
+        return {"backend": "milvus", "milvus_uri": self.uri, "milvus_collection": self.backend.collection,
+                "milvus_chunks": self.backend.count()}
+
+
+def open_store(cfg, index: LoadedIndex) -> BackendLists | None:
+    """``None`` for ``backend = "local"``; for ``"milvus"`` the collection of the loaded version, or an
+    :class:`~index.store.IndexError_` saying to run ``ingest --backend milvus`` when it is missing or incomplete."""
+    name = (cfg.backend or "local").lower()
+    if name == "local":
+        return None
+    if name != "milvus":
+        raise ValueError(f"unknown backend {cfg.backend!r}; expected local or milvus")
+    from index.backends.milvus import MilvusBackend, MilvusBackendError, open_client  # noqa: PLC0415
+    from index.milvus_sync import collection_for  # noqa: PLC0415
+
+    uri, coll = cfg.milvus_target, collection_for(index.path.name)
+    client = open_client(uri)
+    if not client.has_collection(coll):
+        client.close()
+        raise MilvusBackendError(f"{uri}: 没有当前索引版本的 Milvus 集合 / no Milvus collection for index version "
+                                 f"{index.path.name}: run `cli.py ingest <folders> --backend milvus`")
+    backend = MilvusBackend(uri, collection=coll, client=client)
+    if backend.count() != index.n_chunks:
+        raise MilvusBackendError(f"{uri}: 集合 {coll} 不完整 / the collection holds {backend.count()} of "
+                                 f"{index.n_chunks} chunks: run `cli.py ingest <folders> --backend milvus` again")
+    return BackendLists(backend, index, uri)
