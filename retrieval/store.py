@@ -76,9 +76,9 @@ def open_store(cfg, index: LoadedIndex) -> BackendLists | None:
     if not client.has_collection(coll):
         client.close()
         raise MilvusBackendError(f"{uri}: 没有当前索引版本的 Milvus 集合 / no Milvus collection for index version "
-                                 f"{index.path.name}: run `cli.py ingest <folders> --backend milvus`")
+                                 f"{index.path.name}: run `POLICYQA_BACKEND=milvus cli.py ingest <folders>`")
     backend = MilvusBackend(uri, collection=coll, client=client)
     if backend.count() != index.n_chunks:
         raise MilvusBackendError(f"{uri}: 集合 {coll} 不完整 / the collection holds {backend.count()} of "
-                                 f"{index.n_chunks} chunks: run `cli.py ingest <folders> --backend milvus` again")
+                                 f"{index.n_chunks} chunks: run `POLICYQA_BACKEND=milvus cli.py ingest <folders>` again")
     return BackendLists(backend, index, uri)
