@@ -339,12 +339,12 @@ def build_index(
 def _sync_backend(cfg: Config, progress: Progress) -> None:
     """With ``backend = "milvus"``, copy the published version into Milvus (``index/milvus_sync.py``); the local
     version stays the source of truth and a failed copy leaves it intact (the error names the Milvus URI)."""
-    if (cfg.backend or "local").lower() == "milvus":
+    from index.backends import backend_name  # noqa: PLC0415
+
+    if backend_name(cfg.backend) == "milvus":
         from index.milvus_sync import sync_milvus  # noqa: PLC0415
 
         sync_milvus(cfg, progress)
-    elif (cfg.backend or "local").lower() != "local":
-        raise ValueError(f"unknown backend {cfg.backend!r}; expected local or milvus")
 
 
 def _dense_stage(encoder, texts: list[str], staging: Path, manifest: dict, cfg: Config, progress: Progress) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from index.backends import backend_name
 from index.backends.base import ChunkFilter
 from index.store import LoadedIndex
 
@@ -63,11 +64,8 @@ class BackendLists:
 def open_store(cfg, index: LoadedIndex) -> BackendLists | None:
     """``None`` for ``backend = "local"``; for ``"milvus"`` the collection of the loaded version, or an
     :class:`~index.store.IndexError_` saying to run ``ingest --backend milvus`` when it is missing or incomplete."""
-    name = (cfg.backend or "local").lower()
-    if name == "local":
+    if backend_name(cfg.backend) == "local":
         return None
-    if name != "milvus":
-        raise ValueError(f"unknown backend {cfg.backend!r}; expected local or milvus")
     from index.backends.milvus import MilvusBackend, MilvusBackendError, open_client  # noqa: PLC0415
     from index.milvus_sync import collection_for  # noqa: PLC0415
 
