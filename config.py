@@ -176,6 +176,13 @@ class Config:
     backend: str = field(default_factory=lambda: os.environ.get("POLICYQA_BACKEND", "local"))
     # A Milvus Lite file or a server URL ("http://host:19530"); "" → <index_dir>/milvus.db.
     milvus_uri: str = field(default_factory=lambda: os.environ.get("POLICYQA_MILVUS_URI", ""))
+    # How Milvus' BM25 sees the chunks: "policyqa" (our analyzer's tokens as code words: the same matches as the
+    # local BM25) | "jieba" (Milvus' own jieba over the normalised text). Measured in the README's Milvus section.
+    milvus_analysis: str = field(default_factory=lambda: os.environ.get("POLICYQA_MILVUS_ANALYSIS", "policyqa"))
+    # A superseded version's collection is dropped by the first build this long after (readers that opened that
+    # version keep searching it meanwhile; a question takes well under a second, an app session keeps its version
+    # until it reloads).
+    milvus_grace_s: float = field(default_factory=lambda: float(os.environ.get("POLICYQA_MILVUS_GRACE_S", "300")))
     # Dense vectors by (encoder, text hash); shared by index versions and, when set, by several indexes.
     vector_cache: Path | None = field(
         default_factory=lambda: Path(p) if (p := os.environ.get("POLICYQA_VECTOR_CACHE")) else None

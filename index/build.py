@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from config import DATA_DIR, Config
-from index import store, versions
+from index import milvus_sync, store, versions
 from index.faults import crash_point
 from index.targets import targets_fingerprint, write_targets
 from ingest.types import Chunk, Document, LoadError
@@ -257,7 +257,7 @@ def build_index(
             report.n_chunks = int(prev_manifest.get("counts", {}).get("chunks", 0))
             report.version = cur.name
             report.rebuilt = False
-            _sync_backend(cfg, progress)
+            milvus_sync.ensure_current(cfg, progress)
             report.seconds = time.time() - t0
             return report
 
@@ -314,13 +314,15 @@ def build_index(
                 ],
             }
             if encoder is not None:
-                n_new, n_cached = _dense_stage(encoder, texts, staging, manifest, cfg, progress)
+                n_new, n_cached = _dense_stage(encoder, texts, staging, manifest, cfg, progress, on_publish=lambda early: (
+                    milvus_sync.write_staged(cfg, early, doc_list, chunks, texts, tokens, analyzer, progress)))
                 report.encoded, report.cached = n_new, n_cached
                 staging = _fresh_staging(index_dir, staging)
             progress("write", 0, 1)
             manifest.update(built_at=datetime.now(UTC).isoformat(timespec="seconds"),
                             build_seconds=round(time.time() - t0, 2))
             (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+            milvus_sync.write_staged(cfg, staging, doc_list, chunks, texts, tokens, analyzer, progress)
             final = versions.publish_version(index_dir, staging, keep=cfg.keep_versions)
             progress("write", 1, 1)
         except BaseException:
@@ -331,23 +333,13 @@ def build_index(
 
             clear_status(index_dir)
         report.n_docs, report.n_chunks, report.version = len(doc_list), len(chunks), final.name
-        _sync_backend(cfg, progress)
+        milvus_sync.after_publish(cfg)
         report.seconds = time.time() - t0
         return report
 
 
-def _sync_backend(cfg: Config, progress: Progress) -> None:
-    """With ``backend = "milvus"``, copy the published version into Milvus (``index/milvus_sync.py``); the local
-    version stays the source of truth and a failed copy leaves it intact (the error names the Milvus URI)."""
-    from index.backends import backend_name  # noqa: PLC0415
-
-    if backend_name(cfg.backend) == "milvus":
-        from index.milvus_sync import sync_milvus  # noqa: PLC0415
-
-        sync_milvus(cfg, progress)
-
-
-def _dense_stage(encoder, texts: list[str], staging: Path, manifest: dict, cfg: Config, progress: Progress) -> tuple[int, int]:
+def _dense_stage(encoder, texts: list[str], staging: Path, manifest: dict, cfg: Config, progress: Progress,
+                 on_publish: Callable[[Path], None] | None = None) -> tuple[int, int]:
     """Vectors for ``texts`` into ``staging/dense`` (encoding what the cache lacks); returns (encoded, cached).
 
     When more than ``cfg.encoder.bm25_first_chars`` characters are to be encoded, the BM25 side is published
@@ -368,6 +360,8 @@ def _dense_stage(encoder, texts: list[str], staging: Path, manifest: dict, cfg: 
         m = {**manifest, "encoder": None, "dense_pending": manifest["encoder"],
              "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
         (early / "manifest.json").write_text(json.dumps(m, ensure_ascii=False, indent=1), encoding="utf-8")
+        if on_publish is not None:
+            on_publish(early)  # the BM25-only version's Milvus collection, when the backend is Milvus
         versions.publish_version(index_dir, early, keep=cfg.keep_versions)
 
     cache = VectorCache(cfg.vector_cache_path)

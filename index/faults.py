@@ -5,7 +5,8 @@ power cut or the OOM killer would. Unset (always, outside those tests), a crash 
 Points: ``encode`` (after a batch of vectors is committed to the cache), ``bm25``, ``dense`` and ``sqlite`` (after
 each part of a version is written), ``switch`` (the version moved into ``versions/``, ``CURRENT`` not yet
 rewritten), ``current`` (the new ``CURRENT`` written to a temporary file, not yet renamed), ``prune`` (while old
-versions are deleted).
+versions are deleted), ``milvus`` (after each batch of rows is sent to Milvus, before the flush; with
+``backend = "milvus"``).
 
 ``POLICYQA_PAUSE_AT=<point>:<seconds>`` sleeps there instead (the build holds its lock meanwhile): the concurrency
 tests use it to meet a build in the middle.

@@ -194,7 +194,7 @@ class Searcher:
         lists: dict[str, dict[int, float]] = {}
         doc_sc = self.doc_scores(terms, qa) if rc.doc_boost > 0 and terms else None
         if mode in ("hybrid", "bm25") and terms:
-            lists["bm25"] = self._bm25(terms, n_cand, mask)
+            lists["bm25"] = self._bm25(terms, n_cand, mask, filters)
             if doc_sc is not None and rc.doc_passages > 0:
                 # The passages of the documents the query names best join the candidates even when the
                 # whole-corpus ranking left them out (their words are the title's, not the passage's).
@@ -213,7 +213,7 @@ class Searcher:
         if mode in ("hybrid", "dense"):
             qvec = self.query_vector(dense_query_text(qa, rc.dense_query))
             if self.store is not None:
-                lists["dense"] = self.store.dense(qvec, n_cand, mask)
+                lists["dense"] = self.store.dense(qvec, n_cand, mask, filters)
             else:
                 idx, sc = self.index.dense.search(qvec, n_cand, mask=mask)
                 lists["dense"] = {int(i): float(s) for i, s in zip(idx, sc, strict=True) if i >= 0}
@@ -237,7 +237,7 @@ class Searcher:
             extra = self.feedback_terms(top, terms, rc.prf_terms, rc.prf_weight)
             if extra:
                 terms = {**terms, **{t: terms.get(t, 0.0) + w for t, w in extra.items()}}
-                lists["bm25"] = self._bm25(terms, n_cand, mask)
+                lists["bm25"] = self._bm25(terms, n_cand, mask, filters)
                 fused = fuse(lists, method, weights, rrf_k=rc.rrf_k)
         if not fused:
             return SearchResult([], qa, terms)
@@ -388,9 +388,11 @@ class Searcher:
             for i, sc in self._bm25(rest, n, dmask).items():
                 scores[i] = max(scores.get(i, 0.0), sc + credit)
 
-    def _bm25(self, terms: dict[str, float], n: int, mask: np.ndarray | None) -> dict[int, float]:
+    def _bm25(self, terms: dict[str, float], n: int, mask: np.ndarray | None,
+              filters: Filters | None = None) -> dict[int, float]:
+        """BM25 candidates within ``mask``; ``filters`` when the mask is theirs (a backend then filters by them)."""
         if self.store is not None:
-            return self.store.sparse(terms, n, mask)
+            return self.store.sparse(terms, n, mask, filters)
         idx, sc = self.index.bm25.top_k(terms, n, mask=mask)
         return {int(i): float(s) for i, s in zip(idx, sc, strict=True) if s > 0}
 

@@ -1,8 +1,9 @@
 """Which store answers the searcher's candidate lists: the embedded one (``None``) or Milvus.
 
-The searcher works in the local version's chunk numbers and document masks; :class:`BackendLists` turns a mask
-into a Milvus filter on document ids and Milvus' chunk ids (``<doc_id>:<ordinal>``) back into chunk numbers, so
-fusion, boosts, answers and citations run unchanged on either backend.
+The searcher works in the local version's chunk numbers and document masks; :class:`BackendLists` turns the
+user's filters into Milvus scalar filters (region, year, type, document), a mask over a few documents (the
+documents a query names) into a filter on their ids, and Milvus' chunk ids (``<doc_id>:<ordinal>``) back into
+chunk numbers, so fusion, boosts, answers and citations run unchanged on either backend.
 
     >>> mask_docs(np.array([True, False, True]), np.array([0, 0, 1]), ["a", "b"])
     ('a', 'b')
@@ -17,6 +18,9 @@ import numpy as np
 from index.backends import backend_name
 from index.backends.base import ChunkFilter
 from index.store import LoadedIndex
+from retrieval.types import Filters
+
+FEW_DOCS = 64  # a mask over at most this many documents is sent as their ids; a wider one as the user's filters
 
 
 def mask_docs(mask: np.ndarray, chunk_doc: np.ndarray, doc_ids: list[str]) -> tuple[str, ...]:
@@ -33,10 +37,23 @@ class BackendLists:
         self._number = {f"{self._doc_ids[int(d)]}:{int(o)}": i
                         for i, (d, o) in enumerate(zip(index.chunk_doc, index.chunk_ordinal, strict=True))}
 
-    def _where(self, mask: np.ndarray | None) -> ChunkFilter | None:
+    def chunk_filter(self, filters: Filters) -> ChunkFilter:
+        """The user's filters as Milvus scalar filters; document names resolved to their ids here (the local
+        store keeps names, Milvus the ids)."""
+        doc_ids: tuple[str, ...] = ()
+        if filters.docs:
+            want = set(filters.docs)
+            doc_ids = tuple(d.doc_id for d in self.index.docs if d.doc_id in want or d.name in want) or ("\0",)
+        return ChunkFilter(regions=tuple(filters.regions), year_from=filters.year_from, year_to=filters.year_to,
+                           doc_types=tuple(filters.doc_types), doc_ids=doc_ids)
+
+    def _where(self, mask: np.ndarray | None, filters: Filters | None) -> ChunkFilter | None:
         if mask is None or bool(mask.all()):
             return None
-        return ChunkFilter(doc_ids=mask_docs(mask, self.index.chunk_doc, self._doc_ids))
+        docs = mask_docs(mask, self.index.chunk_doc, self._doc_ids)
+        if len(docs) > FEW_DOCS and filters is not None and not filters.is_empty():
+            return self.chunk_filter(filters)  # the mask is the filters' (Searcher.chunk_mask): the same chunks
+        return ChunkFilter(doc_ids=docs)
 
     def _numbered(self, res) -> dict[int, float]:
         out: dict[int, float] = {}
@@ -46,18 +63,22 @@ class BackendLists:
                 out[i] = float(s)
         return out
 
-    def sparse(self, terms: dict[str, float], n: int, mask: np.ndarray | None) -> dict[int, float]:
+    def sparse(self, terms: dict[str, float], n: int, mask: np.ndarray | None,
+               filters: Filters | None = None) -> dict[int, float]:
+        """BM25 candidates within ``mask``; pass ``filters`` when ``mask`` is theirs (a whole-corpus search)."""
         if mask is not None and not mask.any():
             return {}
-        return self._numbered(self.backend.sparse_search(terms, n, self._where(mask)))
+        return self._numbered(self.backend.sparse_search(terms, n, self._where(mask, filters)))
 
-    def dense(self, qvec: np.ndarray, n: int, mask: np.ndarray | None) -> dict[int, float]:
+    def dense(self, qvec: np.ndarray, n: int, mask: np.ndarray | None,
+              filters: Filters | None = None) -> dict[int, float]:
         if mask is not None and not mask.any():
             return {}
-        return self._numbered(self.backend.dense_search(qvec, n, self._where(mask)))
+        return self._numbered(self.backend.dense_search(qvec, n, self._where(mask, filters)))
 
     def info(self) -> dict[str, Any]:
         return {"backend": "milvus", "milvus_uri": self.uri, "milvus_collection": self.backend.collection,
+                "milvus_analysis": self.backend.analysis,
                 "milvus_chunks": self.backend.count()}
 
 
@@ -66,16 +87,17 @@ def open_store(cfg, index: LoadedIndex) -> BackendLists | None:
     :class:`~index.store.IndexError_` saying to run ``ingest --backend milvus`` when it is missing or incomplete."""
     if backend_name(cfg.backend) == "local":
         return None
-    from index.backends.milvus import MilvusBackend, MilvusBackendError, open_client  # noqa: PLC0415
-    from index.milvus_sync import collection_for  # noqa: PLC0415
+    from index.backends.milvus import MilvusBackend, MilvusBackendError, close_client, open_client  # noqa: PLC0415
+    from index.milvus_sync import collection_for, index_key  # noqa: PLC0415
 
-    uri, coll = cfg.milvus_target, collection_for(index.path.name)
+    key = index_key(cfg.index_dir)
+    uri, coll = cfg.milvus_target, collection_for(key or "none", index.path.name)
     client = open_client(uri)
-    if not client.has_collection(coll):
-        client.close()
+    if key is None or not client.has_collection(coll):
+        close_client(client)
         raise MilvusBackendError(f"{uri}: 没有当前索引版本的 Milvus 集合 / no Milvus collection for index version "
                                  f"{index.path.name}: run `POLICYQA_BACKEND=milvus cli.py ingest <folders>`")
-    backend = MilvusBackend(uri, collection=coll, client=client)
+    backend = MilvusBackend(uri, collection=coll, client=client, analysis=cfg.milvus_analysis)
     if backend.count() != index.n_chunks:
         raise MilvusBackendError(f"{uri}: 集合 {coll} 不完整 / the collection holds {backend.count()} of "
                                  f"{index.n_chunks} chunks: run `POLICYQA_BACKEND=milvus cli.py ingest <folders>` again")

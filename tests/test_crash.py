@@ -24,7 +24,8 @@ from pathlib import Path
 from config import Config, EncoderConfig
 from index.build import build_index
 from tests.test_vectors import CountingEncoder
-cfg = Config().with_(index_dir=Path({index!r}), encoder=EncoderConfig(backend="none"), keep_versions=1)
+cfg = Config().with_(index_dir=Path({index!r}), encoder=EncoderConfig(backend="none"), keep_versions=1,
+                     backend={backend!r}, milvus_grace_s=0)
 from dataclasses import replace
 cfg = cfg.with_(encoder=replace(cfg.encoder, batch_size=4, bm25_first_chars={first}))
 enc = CountingEncoder()
@@ -33,19 +34,25 @@ print(json.dumps({{"encoded": rep.encoded, "cached": rep.cached, "version": rep.
 """
 
 
-def _build(index: Path, folder: Path, crash: str = "", first: int = 10**9) -> subprocess.CompletedProcess:
-    code = BUILD.format(root=str(ROOT), index=str(index), folder=str(folder), first=first)
+def _build(index: Path, folder: Path, crash: str = "", first: int = 10**9,
+           backend: str = "local") -> subprocess.CompletedProcess:
+    code = BUILD.format(root=str(ROOT), index=str(index), folder=str(folder), first=first, backend=backend)
     env = {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", **({"POLICYQA_CRASH_AT": crash} if crash else {})}
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
 
 
-def _answers(index: Path) -> tuple[str, int]:
+def _answers(index: Path, backend: str = "local") -> tuple[str, int]:
     from config import Config, EncoderConfig
     from retrieval.engine import PolicyQA
     from tests.test_vectors import CountingEncoder
 
-    qa = PolicyQA.open(Config().with_(index_dir=index, encoder=EncoderConfig(backend="none")), encoder=CountingEncoder())
-    return qa.searcher.index.path.name, len(qa.search("科技创新", k=3))
+    qa = PolicyQA.open(Config().with_(index_dir=index, encoder=EncoderConfig(backend="none"), backend=backend),
+                       encoder=CountingEncoder())
+    try:
+        return qa.searcher.index.path.name, len(qa.search("科技创新", k=3))
+    finally:
+        if qa.searcher.store is not None:
+            qa.searcher.store.backend.close()  # a Milvus Lite file serves one process: let the next build open it
 
 
 @pytest.mark.parametrize("point", ["encode:3", "bm25", "sqlite", "dense", "switch", "current", "prune"])
@@ -78,6 +85,37 @@ def test_a_killed_build_keeps_the_previous_index_and_resumes(tmp_path, point):
         assert rep["encoded"] == 0  # killed after encoding: every vector comes from the cache
     assert _answers(index)[0] == rep["version"]
     assert not list(index.glob(".staging-*")) or point in ("encode:3", "bm25", "sqlite", "dense")
+
+
+@pytest.mark.parametrize("point", ["milvus", "switch", "prune"])
+def test_a_killed_build_on_milvus_keeps_the_previous_collection_serving(tmp_path, point):
+    """``backend = "milvus"``: a version's collection is written before the version is published, so a build killed
+    while loading Milvus (or at the switch) leaves the previous version answering from its collection; the rerun
+    publishes, and the killed build's collection is dropped."""
+    from index.backends.milvus import close_client, open_client
+    from index.milvus_sync import collection_for, index_key
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "004_d46042affa9808e8.txt", folder)
+    index = tmp_path / "idx"
+    first = _build(index, folder, backend="milvus")
+    assert first.returncode == 0, first.stderr
+    v1 = json.loads(first.stdout)["version"]
+    shutil.copy(SAMPLES / "002_01b5886914dff447.txt", folder)
+    killed = _build(index, folder, crash=point, backend="milvus")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    version, n_hits = _answers(index, "milvus")
+    assert (version == v1) == (point != "prune") and n_hits > 0
+    rerun = _build(index, folder, backend="milvus")
+    assert rerun.returncode == 0, rerun.stderr
+    v3 = json.loads(rerun.stdout)["version"]
+    assert _answers(index, "milvus") == (v3, _answers(index, "local")[1])  # Milvus answers as the local store does
+    client = open_client(str(index / "milvus.db"))
+    names = {c for c in client.list_collections() if c.startswith(collection_for(index_key(index), ""))}
+    close_client(client)
+    on_disk = {collection_for(index_key(index), p.name) for p in (index / "versions").iterdir()}
+    assert collection_for(index_key(index), v3) in names and names <= on_disk
 
 
 def test_a_kill_while_the_bm25_side_is_already_published(tmp_path):

@@ -23,9 +23,17 @@ def _rows(dim=4, seed=0):
                      vector=rng.random(dim).astype(np.float32)) for d, r, y, ty, t in TEXTS]
 
 
-@pytest.fixture()
-def store(tmp_path):
-    b = MilvusBackend(str(tmp_path / "m.db"), dim=4)
+@pytest.fixture(scope="module")
+def tokenize():
+    from index.analyzer import Analyzer
+
+    return Analyzer().tokenize
+
+
+@pytest.fixture(params=["policyqa", "jieba"])
+def store(request, tmp_path, tokenize):
+    b = MilvusBackend(str(tmp_path / "m.db"), dim=4, analysis=request.param, tokenize=tokenize)
+    assert b.analysis == request.param
     b.add(_rows())
     yield b
     b.close()
@@ -60,25 +68,45 @@ def test_dense_and_hybrid(store):
     assert weighted.ids[0] == "c:0"
 
 
-def test_delete_upsert_persist_and_reopen(tmp_path):
+def test_delete_upsert_persist_and_reopen(tmp_path, tokenize):
     path = str(tmp_path / "p.db")
-    b = MilvusBackend(path, dim=4)
+    b = MilvusBackend(path, dim=4, tokenize=tokenize)
     b.add(_rows())
     b.remove_docs(["b"])
     b.add([ChunkRow("a:0", "a", 0, 0, 6, "浙江省海洋经济", region="浙江", year=2020, vector=np.ones(4, np.float32))])
     assert b.count() == 3
     assert b.fetch(["a:0", "b:0"])[0]["region"] == "浙江" and len(b.fetch(["a:0", "b:0"])) == 1
     b.close()
-    again = MilvusBackend(path)  # reopened: loaded, its dimension read from the collection
-    assert again.dim == 4 and again.count() == 3
+    again = MilvusBackend(path)  # reopened: loaded, its dimension and analysis read from the collection
+    assert again.dim == 4 and again.count() == 3 and again.analysis == "policyqa"
     assert again.sparse_search({"海洋": 1.0}, 3).ids == ["a:0"]
     again.close()
     with pytest.raises(MilvusBackendError, match="dimension"):
         MilvusBackend(path, dim=8)
+    with pytest.raises(MilvusBackendError, match="jieba"):
+        MilvusBackend(path, analysis="jieba")
+    with pytest.raises(MilvusBackendError, match="unknown Milvus analysis"):
+        MilvusBackend(path, analysis="whitespace")
 
 
-def test_bm25_only_collection_has_no_dense_side(tmp_path):
-    b = MilvusBackend(str(tmp_path / "s.db"))
+def test_rows_without_tokens_need_a_tokenizer(tmp_path):
+    b = MilvusBackend(str(tmp_path / "t.db"))
+    with pytest.raises(MilvusBackendError, match="tokenizer"):
+        b.add([ChunkRow("a:0", "a", 0, 0, 2, "山东")])
+    b.add([ChunkRow("a:0", "a", 0, 0, 2, "山东", tokens=("山东", "省会"))])  # a row's own tokens are used as given
+    assert b.sparse_search({"省会": 1.0}, 3).ids == ["a:0"]
+    b.close()
+
+
+def test_term_codes_are_single_standard_tokens():
+    from index.backends.milvus import term_code
+
+    codes = {term_code(t) for t in ["人工智能", "2025年", "500亿", "gdp", "人工", "工智"]}
+    assert len(codes) == 6 and all(c.isalnum() and c.isascii() and c == c.lower() for c in codes)
+
+
+def test_bm25_only_collection_has_no_dense_side(tmp_path, tokenize):
+    b = MilvusBackend(str(tmp_path / "s.db"), tokenize=tokenize)
     b.add([ChunkRow(r.chunk_id, r.doc_id, 0, 0, 1, r.text, region=r.region, year=r.year) for r in _rows()])
     assert b.sparse_search({"数字": 1.0}, 5, ChunkFilter(year_to=2022)).ids == ['d"q:0']
     with pytest.raises(MilvusBackendError, match="dense"):
@@ -89,7 +117,7 @@ def test_bm25_only_collection_has_no_dense_side(tmp_path):
 @pytest.mark.parametrize("where, expect", [
     (None, ""),
     (ChunkFilter(), ""),
-    (ChunkFilter(year_from=2020, year_to=2022), "year >= 2020 and year <= 2022"),
+    (ChunkFilter(year_from=2020, year_to=2022), "year >= 2020 and year <= 2022 and year > 0"),
     (ChunkFilter(doc_types=("law",), doc_ids=("x\\y",)), 'doc_type in ["law"] and doc_id in ["x\\\\y"]'),
 ])
 def test_where_expr(where, expect):
@@ -120,8 +148,9 @@ def test_search_on_milvus_matches_the_local_store(sample_qa, milvus_qa):
     for q in QUESTIONS:
         local = [h.chunk.chunk_id for h in sample_qa.search(q, k=5)]
         remote = [h.chunk.chunk_id for h in milvus_qa.search(q, k=5)]
-        # Milvus analyses the text with its own jieba (no CJK bigrams), so rankings differ a little, not much.
-        assert remote and len(set(local[:5]) & set(remote[:5])) >= 2, (q, local, remote)
+        # The same analyzer's terms and BM25 parameters on both; scores differ a little (Milvus' IDF is per segment,
+        # query weights are repeated terms), so the top five may swap at their edge, not more.
+        assert remote and len(set(local[:5]) & set(remote[:5])) >= 4, (q, local, remote)
         assert milvus_qa.search(q, k=1)[0].doc_name in {h.doc_name for h in sample_qa.search(q, k=5)}
 
 
@@ -132,8 +161,15 @@ def test_filters_and_answers_on_milvus(sample_qa, milvus_qa):
     from retrieval.types import Filters
     from tests.conftest import ROOT
 
-    hits = milvus_qa.search("数字经济", k=10, filters=Filters(regions=("浙江",)))
-    assert hits and all(h.meta.region == "浙江" for h in hits)
+    for flt in (Filters(regions=("浙江",)), Filters(year_from=2024), Filters(year_to=2023), Filters(doc_types=("plan",)),
+                Filters(docs=(sample_qa.searcher.index.docs[0].name,))):
+        local = [h.chunk.chunk_id for h in sample_qa.search("数字经济 发展目标", k=10, filters=flt)]
+        got = milvus_qa.search("数字经济 发展目标", k=10, filters=flt)
+        remote = [h.chunk.chunk_id for h in got]
+        allowed = {d.name for d, ok in zip(sample_qa.searcher.index.docs, sample_qa.searcher.doc_mask(flt), strict=True)
+                   if ok}
+        assert {h.doc_name for h in got} <= allowed, flt
+        assert len(set(local[:5]) & set(remote[:5])) >= min(4, len(local[:5])), (flt, local, remote)
     gold = [json.loads(line) for line in (ROOT / "tests/data/heldout_questions.jsonl").read_text("utf-8").splitlines()
             if line.strip()]
     right = {"local": 0, "milvus": 0}
@@ -142,13 +178,95 @@ def test_filters_and_answers_on_milvus(sample_qa, milvus_qa):
             continue
         for name, qa in (("local", sample_qa), ("milvus", milvus_qa)):
             right[name] += answer_correct(qa.ask(g["question"]).answer, g["answer"], g.get("aliases", []), g["type"])
-    # Measured 2026-12-03: the same count on both (32 of 33); a margin of two answers for the analyzers' difference.
-    assert right["milvus"] >= right["local"] - 2 and right["local"] >= 25, right
+    # Measured 2026-12-04 (our analyzer's terms in Milvus): the same count on both; a margin of one answer.
+    assert right["milvus"] >= right["local"] - 1 and right["local"] >= 25, right
 
 
-def test_unsynced_collection_is_a_clear_error(sample_cfg, sample_build, tmp_path):
-    from retrieval.engine import PolicyQA
+def test_indexes_sharing_one_milvus_keep_their_own_collections(sample_cfg, sample_build, tmp_path):
+    """Each index folder has its own key; a sync drops only that index's older collections."""
+    import dataclasses
+    import shutil
+    import time
 
-    cfg = sample_cfg.with_(backend="milvus", milvus_uri=str(tmp_path / "empty.db"))
-    with pytest.raises(MilvusBackendError, match="ingest"):
-        PolicyQA.open(cfg)
+    from index.backends.milvus import close_client, open_client
+    from index.build import build_index
+    from index.milvus_sync import PREFIX
+    from tests.conftest import SAMPLES
+
+    uri = str(tmp_path / "shared.db")
+    cfg_a = sample_cfg.with_(backend="milvus", milvus_uri=uri)
+    build_index([SAMPLES], cfg_a)
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(sorted(p for p in SAMPLES.iterdir() if p.suffix == ".txt")[0], one)
+    cfg_b = cfg_a.with_(index_dir=tmp_path / "b", encoder=dataclasses.replace(cfg_a.encoder, backend="none"))
+    build_index([one], cfg_b)
+    from index.milvus_sync import collection_for, index_key
+
+    def on_disk(cfg):
+        key = index_key(cfg.index_dir)
+        return {collection_for(key, p.name) for p in (cfg.index_dir / "versions").iterdir()}
+
+    def listed():
+        client = open_client(uri)
+        names = {c for c in client.list_collections() if c.startswith(PREFIX)}
+        close_client(client)
+        return names
+
+    for n in range(3):  # new versions of b: b keeps the collections of its versions on disk (two), a keeps its own;
+        # the superseded ones stay for the grace period (readers of that version still search them), then go
+        (one / f"extra{n}.txt").write_text(f"浙江省推进海洋经济高质量发展，到{2027 + n}年海洋生产总值达到1.2万亿元。\n",
+                                           encoding="utf-8")
+        build_index([one], cfg_b)
+    from index.versions import current_version_dir
+
+    a_now = collection_for(index_key(cfg_a.index_dir), current_version_dir(cfg_a.index_dir).name)
+    assert len(on_disk(cfg_b)) == 2 and on_disk(cfg_b) | {a_now} <= listed()
+    retired = listed() - on_disk(cfg_a) - on_disk(cfg_b)
+    assert len(retired) == 2  # b's first two versions, pruned from disk, within the grace period
+    from index.milvus_sync import drop_stale
+
+    assert drop_stale(cfg_b) == [] and set(drop_stale(cfg_b, now=time.time() + cfg_b.milvus_grace_s + 1)) == retired
+    assert on_disk(cfg_b) | {a_now} <= listed() <= on_disk(cfg_a) | on_disk(cfg_b)
+
+
+# -- the commands with --backend ---------------------------------------------------------------------------------
+
+def _cli(*args: str):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.run([sys.executable, "cli.py", *args], capture_output=True, text=True, cwd=ROOT, timeout=600,
+                          env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "POLICYQA_ENCODER": "none"})
+
+
+def test_backend_flag_on_ingest_search_ask_info_and_eval(tmp_path):
+    import json
+
+    from tests.helpers import write_eval_corpus
+    from tests.test_eval_runner import DOCS, GOLD
+
+    root, corpus, gold, _ = write_eval_corpus(tmp_path, DOCS, GOLD)
+    idx, uri = tmp_path / "idx", tmp_path / "m.db"
+    common = ["--index", str(idx), "--backend", "milvus", "--milvus-uri", str(uri)]
+    ing = _cli("ingest", str(corpus), *common, "--quiet")
+    assert ing.returncode == 0, ing.stderr
+    info = json.loads(_cli("info", *common, "--json").stdout)
+    assert info["backend"] == "milvus" and info["milvus_chunks"] == info["chunks"] and info["milvus_analysis"] == "policyqa"
+    assert json.loads(_cli("info", "--index", str(idx), "--json").stdout)["backend"] == "local"  # the default
+    hits = json.loads(_cli("search", "研发投入强度", *common, "--json").stdout)["hits"]
+    assert hits and hits[0]["doc"] == "plan.txt"
+    ans = json.loads(_cli("ask", "到2030年研发投入强度目标是多少?", *common, "--json").stdout)
+    assert "3.5%" in ans["answer"]
+    bad = _cli("info", "--index", str(idx), "--backend", "cassandra")
+    assert bad.returncode != 0 and "unknown backend" in bad.stderr and "Traceback" not in bad.stderr
+    missing = _cli("search", "研发", "--index", str(idx), "--backend", "milvus", "--milvus-uri", str(tmp_path / "no.db"))
+    assert missing.returncode != 0 and "ingest" in missing.stderr and "Traceback" not in missing.stderr
+    ev = _cli("eval", "--gold", str(gold), "--corpus", str(corpus), "--out", str(tmp_path / "out"), "--config", "bm25",
+              "--index", str(tmp_path / "evidx"), "--encoder", "none", "--backend", "milvus", "--quiet")
+    assert ev.returncode == 0, ev.stderr
+    rep = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert rep["configs"]["bm25"]["answer_accuracy"] >= 0.5
+    assert list((tmp_path / "evidx").rglob("milvus.db"))  # the evaluation's index was searched in Milvus

@@ -38,6 +38,7 @@ class ChunkRow:
     year: int = 0  # 0: unknown
     doc_type: str = "other"
     vector: np.ndarray | None = None
+    tokens: tuple[str, ...] | None = None  # the analyzer's tokens of the indexed text, for a backend that wants them
 
 
 @dataclass(frozen=True)
