@@ -384,8 +384,12 @@ class Searcher:
             dmask = self.index.chunk_doc == int(d)
             if mask is not None:
                 dmask = dmask & mask
-            credit = max(self._bm25(own, 1, dmask).values(), default=0.0)
-            for i, sc in self._bm25(rest, n, dmask).items():
+            if self.store is not None:  # one round trip for both lists
+                own_sc, rest_sc = self.store.sparse_many([own, rest], n, dmask)
+            else:
+                own_sc, rest_sc = self._bm25(own, 1, dmask), self._bm25(rest, n, dmask)
+            credit = max(own_sc.values(), default=0.0)
+            for i, sc in rest_sc.items():
                 scores[i] = max(scores.get(i, 0.0), sc + credit)
 
     def _bm25(self, terms: dict[str, float], n: int, mask: np.ndarray | None,

@@ -70,6 +70,12 @@ class BackendLists:
             return {}
         return self._numbered(self.backend.sparse_search(terms, n, self._where(mask, filters)))
 
+    def sparse_many(self, queries: list[dict[str, float]], n: int, mask: np.ndarray | None) -> list[dict[int, float]]:
+        """Several BM25 candidate lists within one (narrow) ``mask``, in one request."""
+        if mask is not None and not mask.any():
+            return [{} for _ in queries]
+        return [self._numbered(r) for r in self.backend.sparse_search_many(queries, n, self._where(mask, None))]
+
     def dense(self, qvec: np.ndarray, n: int, mask: np.ndarray | None,
               filters: Filters | None = None) -> dict[int, float]:
         if mask is not None and not mask.any():

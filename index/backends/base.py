@@ -75,6 +75,10 @@ class Backend(Protocol):
     def sparse_search(self, terms: Mapping[str, float], k: int, where: ChunkFilter | None = None) -> ScoredChunks:
         """BM25 over the chunk text: ``terms`` are analyzer tokens with their query weights."""
 
+    def sparse_search_many(self, queries: Sequence[Mapping[str, float]], k: int,
+                           where: ChunkFilter | None = None) -> list[ScoredChunks]:
+        """Several BM25 queries under one filter: one round trip where the engine allows it."""
+
     def dense_search(self, vector: np.ndarray, k: int, where: ChunkFilter | None = None) -> ScoredChunks:
         """Cosine nearest neighbours of ``vector``."""
 

@@ -280,13 +280,23 @@ class MilvusBackend:
         return ScoredChunks([h.get("chunk_id", h.get("id")) for h in hits], np.array([abs(float(h["distance"])) for h in hits], np.float32))
 
     def sparse_search(self, terms: Mapping[str, float], k: int, where: ChunkFilter | None = None) -> ScoredChunks:
-        text = self._query(terms)
-        if not text:
-            return ScoredChunks([], np.zeros(0, np.float32))
-        expr = where_expr(where)
-        res = self.client.search(self.collection, data=[text], anns_field="sparse", limit=k, filter=expr,
-                                 output_fields=["chunk_id"], search_params={"metric_type": "BM25"})
-        return self._result(res)
+        return self.sparse_search_many([terms], k, where)[0]
+
+    def sparse_search_many(self, queries: Sequence[Mapping[str, float]], k: int,
+                           where: ChunkFilter | None = None) -> list[ScoredChunks]:
+        """Several BM25 queries under one filter in one request (Lite: a filtered search costs ~150 ms on the
+        gov corpus whatever the number of queries, measured 2026-12-04)."""
+        texts = [self._query(t) for t in queries]
+        out = [ScoredChunks([], np.zeros(0, np.float32)) for _ in texts]
+        asked = [i for i, t in enumerate(texts) if t]
+        if not asked:
+            return out
+        res = self.client.search(self.collection, data=[texts[i] for i in asked], anns_field="sparse", limit=k,
+                                 filter=where_expr(where), output_fields=["chunk_id"],
+                                 search_params={"metric_type": "BM25"})
+        for j, i in enumerate(asked):
+            out[i] = self._result([res[j]])
+        return out
 
     def dense_search(self, vector: np.ndarray, k: int, where: ChunkFilter | None = None) -> ScoredChunks:
         if not self.dim:
