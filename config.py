@@ -176,6 +176,8 @@ class Config:
     backend: str = field(default_factory=lambda: os.environ.get("POLICYQA_BACKEND", "local"))
     # A Milvus Lite file or a server URL ("http://host:19530"); "" → <index_dir>/milvus.db.
     milvus_uri: str = field(default_factory=lambda: os.environ.get("POLICYQA_MILVUS_URI", ""))
+    # A server's token ("user:password" or an API key); never written to the index or printed by `info`.
+    milvus_token: str = field(default_factory=lambda: os.environ.get("POLICYQA_MILVUS_TOKEN", ""), repr=False)
     # How Milvus' BM25 sees the chunks: "policyqa" (our analyzer's tokens as code words: the same matches as the
     # local BM25) | "jieba" (Milvus' own jieba over the normalised text). Measured in the README's Milvus section.
     milvus_analysis: str = field(default_factory=lambda: os.environ.get("POLICYQA_MILVUS_ANALYSIS", "policyqa"))
@@ -201,6 +203,7 @@ class Config:
         d = asdict(self)
         d["index_dir"] = str(self.index_dir)
         d["vector_cache"] = str(self.vector_cache_path)
+        d["milvus_token"] = "***" if self.milvus_token else ""  # a secret: never in reports or manifests
         return d
 
     def with_(self, **kw) -> Config:

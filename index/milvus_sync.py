@@ -85,7 +85,7 @@ def write_version(cfg, version: str, rows: Iterable[ChunkRow], n: int, dim: int 
     written again whole, flushed once. Returns the collection's name."""
     progress = progress or (lambda *a: None)
     name = collection_for(index_key(cfg.index_dir, create=True), version)
-    client = open_client(cfg.milvus_target)
+    client = open_client(cfg.milvus_target, cfg.milvus_token)
     try:
         _load(cfg, client, name, rows, n, dim, progress, batch)
     except MilvusBackendError:
@@ -143,7 +143,7 @@ def drop_stale(cfg, now: float | None = None) -> list[str]:
     except (OSError, ValueError, TypeError, AttributeError):
         retired = {}
     dropped: list[str] = []
-    client = open_client(cfg.milvus_target)
+    client = open_client(cfg.milvus_target, cfg.milvus_token)
     try:
         stale = [c for c in client.list_collections() if c.startswith(mine) and c not in keep]
         for c in stale:
@@ -170,7 +170,7 @@ def sync_milvus(cfg, progress: Progress | None = None) -> dict:
     idx = load_index(cfg.index_dir)
     name = collection_for(index_key(cfg.index_dir, create=True), idx.path.name)
     n = idx.n_chunks
-    client = open_client(cfg.milvus_target)
+    client = open_client(cfg.milvus_target, cfg.milvus_token)
     try:
         complete = client.has_collection(name) and _complete(cfg, name, client, n)
     finally:

@@ -11,6 +11,7 @@ chunk numbers, so fusion, boosts, answers and citations run unchanged on either 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -83,7 +84,7 @@ class BackendLists:
         return self._numbered(self.backend.dense_search(qvec, n, self._where(mask, filters)))
 
     def info(self) -> dict[str, Any]:
-        return {"backend": "milvus", "milvus_uri": self.uri, "milvus_collection": self.backend.collection,
+        return {"backend": "milvus", "milvus_uri": re.sub(r"//[^/@]*@", "//***@", self.uri),  # no credentials "milvus_collection": self.backend.collection,
                 "milvus_analysis": self.backend.analysis,
                 "milvus_chunks": self.backend.count()}
 
@@ -98,7 +99,7 @@ def open_store(cfg, index: LoadedIndex) -> BackendLists | None:
 
     key = index_key(cfg.index_dir)
     uri, coll = cfg.milvus_target, collection_for(key or "none", index.path.name)
-    client = open_client(uri)
+    client = open_client(uri, cfg.milvus_token)
     if key is None or not client.has_collection(coll):
         close_client(client)
         raise MilvusBackendError(f"{uri}: 没有当前索引版本的 Milvus 集合 / no Milvus collection for index version "

@@ -270,3 +270,21 @@ def test_backend_flag_on_ingest_search_ask_info_and_eval(tmp_path):
     rep = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert rep["configs"]["bm25"]["answer_accuracy"] >= 0.5
     assert list((tmp_path / "evidx").rglob("milvus.db"))  # the evaluation's index was searched in Milvus
+
+
+def test_the_token_and_uri_credentials_are_not_shown():
+    from config import Config
+    from retrieval.store import BackendLists
+
+    cfg = Config().with_(milvus_token="user:secret")
+    assert cfg.to_dict()["milvus_token"] == "***" and "secret" not in repr(cfg)
+
+    class _B:
+        collection, analysis = "c", "policyqa"
+
+        def count(self):
+            return 0
+
+    lists = BackendLists.__new__(BackendLists)
+    lists.backend, lists.uri = _B(), "http://user:secret@host:19530"
+    assert "secret" not in str(lists.info()) and "host:19530" in lists.info()["milvus_uri"]
