@@ -79,6 +79,18 @@ def sample_app(sample_cfg, sample_build, monkeypatch, tmp_path):
 @pytest.fixture
 def tiny_env(tmp_path, monkeypatch):
     """A small index without dense vectors (fast to build and rebuild)."""
+    return _tiny(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def tiny_milvus_env(tmp_path, monkeypatch):
+    """The small index, searched in Milvus Lite (``POLICYQA_BACKEND=milvus``, as a deployment would set it)."""
+    monkeypatch.setenv("POLICYQA_BACKEND", "milvus")
+    monkeypatch.setenv("POLICYQA_MILVUS_URI", str(tmp_path / "milvus.db"))
+    return _tiny(tmp_path, monkeypatch)
+
+
+def _tiny(tmp_path, monkeypatch):
     from config import Config
     from index.build import build_index
 
@@ -187,6 +199,22 @@ def test_language_toggle(sample_app):
 
 
 # ---------------------------------------------------------------- hostile document, edits
+
+
+def test_the_app_on_milvus_answers_and_rebuilds(tiny_milvus_env):
+    """The app unchanged on the Milvus backend: an answer with its citation, then an in-app removal (a build that
+    writes the new version's collection) after which the removed document no longer answers."""
+    at = _ask(_app(), "全市技术合同成交额达到多少？")
+    page = _html(at)
+    assert 'data-state="answer"' in page and "80亿元" in page
+    at.sidebar.radio(key="page").set_value("docs").run()
+    at.selectbox(key="remove_doc").set_value("plain.txt").run()
+    at.checkbox(key="remove_sure").check().run()
+    at.button(key="remove_go").click().run()
+    assert not at.exception
+    at.sidebar.radio(key="page").set_value("ask").run()
+    page = _html(_ask(at, "全市技术合同成交额达到多少？"))
+    assert 'data-state="not-found"' in page and "80亿元" not in page
 
 
 def test_xss_document_renders_as_text(tiny_env):
