@@ -40,3 +40,22 @@ def sample_qa(sample_cfg, sample_build):
     from retrieval.engine import PolicyQA
 
     return PolicyQA.open(sample_cfg)
+
+
+@pytest.fixture(scope="session")
+def sample_milvus_qa(sample_cfg, sample_build, tmp_path_factory):
+    """The samples searched in Milvus Lite (``backend = "milvus"``): the same local index copied into a Lite file."""
+    from index.build import build_index
+    from retrieval.engine import PolicyQA
+
+    cfg = sample_cfg.with_(backend="milvus", milvus_uri=str(tmp_path_factory.mktemp("milvus") / "m.db"))
+    build_index([SAMPLES], cfg)  # nothing changed locally: only the copy into Milvus
+    qa = PolicyQA.open(cfg)
+    yield qa
+    qa.searcher.store.backend.close()
+
+
+@pytest.fixture(params=["local", "milvus"])
+def any_qa(request):
+    """The sample engine on each backend: end-to-end tests that must hold on both take this."""
+    return request.getfixturevalue("sample_qa" if request.param == "local" else "sample_milvus_qa")

@@ -1,4 +1,5 @@
-"""End to end over data/samples: build, search, ask, offsets, incremental re-ingest, atomic versions."""
+"""End to end over data/samples: build, search, ask, offsets, incremental re-ingest, atomic versions. The search and
+ask tests run on both backends (``any_qa``: the embedded store and Milvus Lite)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,10 @@ def test_every_chunk_offset_is_exact(sample_qa):
     "query",
     ["高新技术企业 2025 目标", "技术合同成交额", "科技振興行動計畫", "high-tech enterprises", "R&D经费 翻番", "紫丁香"],
 )
-def test_hits_carry_exact_offsets(sample_qa, query):
-    hits = sample_qa.search(query, k=10)
+def test_hits_carry_exact_offsets(any_qa, query):
+    hits = any_qa.search(query, k=10)
     assert hits
-    idx = sample_qa.searcher.index
+    idx = any_qa.searcher.index
     for h in hits:
         doc = idx.doc_by_id(h.chunk.doc_id)
         assert h.text == doc.text[h.chunk.start:h.chunk.end]
@@ -61,22 +62,22 @@ def test_sample_regions(sample_qa, name, region, city):
         assert d.meta.city == city
 
 
-def test_region_filter(sample_qa):
+def test_region_filter(any_qa):
     from retrieval.types import Filters
 
-    hits = sample_qa.search("技术合同成交额", k=10, filters=Filters(regions=("山西",)))
+    hits = any_qa.search("技术合同成交额", k=10, filters=Filters(regions=("山西",)))
     assert hits and all(h.meta.region == "山西" for h in hits)
 
 
-def test_doc_filter(sample_qa):
+def test_doc_filter(any_qa):
     from retrieval.types import Filters
 
-    hits = sample_qa.search("科技", k=5, filters=Filters(docs=("002_01b5886914dff447.txt",)))
+    hits = any_qa.search("科技", k=5, filters=Filters(docs=("002_01b5886914dff447.txt",)))
     assert hits and {h.doc_name for h in hits} == {"002_01b5886914dff447.txt"}
 
 
-def test_issue_example_question(sample_qa):
-    a = sample_qa.ask("which province targets 500亿 contract turnover")
+def test_issue_example_question(any_qa):
+    a = any_qa.ask("which province targets 500亿 contract turnover")
     assert not a.abstained
     assert "黑龙江" in a.answer
     assert any(
@@ -96,14 +97,14 @@ def test_issue_example_question(sample_qa):
         ("哪个省份连续2年获2项国务院督查激励？", "浙江"),
     ],
 )
-def test_own_questions(sample_qa, question, expect):
-    a = sample_qa.ask(question)
+def test_own_questions(any_qa, question, expect):
+    a = any_qa.ask(question)
     assert not a.abstained, a
     assert expect in a.answer, (a.answer, a.supporting)
 
 
-def test_unrelated_question_abstains(sample_qa):
-    a = sample_qa.ask("江苏省2020年新认定了多少家高新技术企业？")
+def test_unrelated_question_abstains(any_qa):
+    a = any_qa.ask("江苏省2020年新认定了多少家高新技术企业？")
     assert a.abstained
 
 

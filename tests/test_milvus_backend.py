@@ -130,16 +130,8 @@ QUESTIONS = ["黑龙江省数字经济发展的目标是什么", "浙江省高�
 
 
 @pytest.fixture(scope="module")
-def milvus_qa(sample_cfg, sample_build, tmp_path_factory):
-    from index.build import build_index
-    from retrieval.engine import PolicyQA
-    from tests.conftest import SAMPLES
-
-    cfg = sample_cfg.with_(backend="milvus", milvus_uri=str(tmp_path_factory.mktemp("milvus") / "m.db"))
-    build_index([SAMPLES], cfg)  # nothing changed locally: only the copy into Milvus
-    qa = PolicyQA.open(cfg)
-    yield qa
-    qa.searcher.store.backend.close()
+def milvus_qa(sample_milvus_qa):
+    return sample_milvus_qa
 
 
 def test_search_on_milvus_matches_the_local_store(sample_qa, milvus_qa):
