@@ -84,8 +84,8 @@ class BackendLists:
         return self._numbered(self.backend.dense_search(qvec, n, self._where(mask, filters)))
 
     def info(self) -> dict[str, Any]:
-        return {"backend": "milvus", "milvus_uri": re.sub(r"//[^/@]*@", "//***@", self.uri),  # no credentials "milvus_collection": self.backend.collection,
-                "milvus_analysis": self.backend.analysis,
+        return {"backend": "milvus", "milvus_uri": re.sub(r"//[^/@]*@", "//***@", self.uri),  # no credentials
+                "milvus_collection": self.backend.collection, "milvus_analysis": self.backend.analysis,
                 "milvus_chunks": self.backend.count()}
 
 

@@ -247,6 +247,7 @@ def test_backend_flag_on_ingest_search_ask_info_and_eval(tmp_path):
     assert ing.returncode == 0, ing.stderr
     info = json.loads(_cli("info", *common, "--json").stdout)
     assert info["backend"] == "milvus" and info["milvus_chunks"] == info["chunks"] and info["milvus_analysis"] == "policyqa"
+    assert info["milvus_collection"].startswith("policyqa_")
     assert json.loads(_cli("info", "--index", str(idx), "--json").stdout)["backend"] == "local"  # the default
     hits = json.loads(_cli("search", "研发投入强度", *common, "--json").stdout)["hits"]
     assert hits and hits[0]["doc"] == "plan.txt"
