@@ -112,7 +112,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     out = [
         "# Evaluation report", "",
         f"Gold: `{report.get('gold', '')}` · corpus: `{report.get('corpus', '')}` · questions: "
-        f"{report['n_questions']} · default: **{report['default']}**", "",
+        f"{report['n_questions']} · default: **{report['default']}** · chunk store: {report.get('backend', 'local')}",
+        "",
         "Retrieval metrics are over answerable questions (relevant = passage overlaps an evidence span in the same "
         "document; recall = share of evidence quotes covered). Answer accuracy and false abstention are over "
         "answerable questions, abstention accuracy over unanswerable ones; citation precision over answered, "

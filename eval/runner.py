@@ -160,7 +160,8 @@ def evaluate(
         report_keys[name] = key
         scopes[name] = {"scope": "subset" if name.endswith(SUBSET_SUFFIX) else "full", "n_docs": n_docs[key]}
 
-    meta: dict[str, Any] = {"gold": str(gold), "corpus": str(corpus), "index_root": str(index_root)}
+    meta: dict[str, Any] = {"gold": str(gold), "corpus": str(corpus), "index_root": str(index_root),
+                            "backend": base.backend}
     if subset is not None:
         meta["subset"] = {**subset.to_json(), "configs": [n for n, *_ in jobs if n.endswith(SUBSET_SUFFIX)]}
     report = build_report(results, **meta, keys=report_keys, scopes=scopes)

@@ -261,7 +261,8 @@ def test_backend_flag_on_ingest_search_ask_info_and_eval(tmp_path):
               "--index", str(tmp_path / "evidx"), "--encoder", "none", "--backend", "milvus", "--quiet")
     assert ev.returncode == 0, ev.stderr
     rep = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
-    assert rep["configs"]["bm25"]["answer_accuracy"] >= 0.5
+    assert rep["configs"]["bm25"]["answer_accuracy"] >= 0.5 and rep["backend"] == "milvus"
+    assert "chunk store: milvus" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert list((tmp_path / "evidx").rglob("milvus.db"))  # the evaluation's index was searched in Milvus
 
 
