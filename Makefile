@@ -37,7 +37,8 @@ lint: venv
 test: venv lint
 	$(BIN)/python -m pytest -q -m "not slow"
 
-# The slow tests (a 10^5-line batch, ~75 s); CI runs them after `make test`.
+# The slow tests (a 10^5-line batch, the Milvus CLI, crash, concurrency and shared-server tests; ~4 min); CI runs
+# them after `make test`.
 test-slow: venv
 	$(BIN)/python -m pytest -q -m slow
 

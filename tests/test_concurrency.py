@@ -33,7 +33,7 @@ def _built(tmp_path: Path, backend: str = "local"):
     return folder, doc, cfg
 
 
-@pytest.mark.parametrize("backend", ["local", "milvus"])
+@pytest.mark.parametrize("backend", ["local", pytest.param("milvus", marks=pytest.mark.slow)])
 def test_readers_during_reindexing_see_one_version_at_a_time(tmp_path, backend):
     """On Milvus (Lite: one process, so the readers are threads beside the writer) a version's collection is
     complete before the version is published and outlives it for the grace period: readers never meet half a

@@ -87,6 +87,7 @@ def test_a_killed_build_keeps_the_previous_index_and_resumes(tmp_path, point):
     assert not list(index.glob(".staging-*")) or point in ("encode:3", "bm25", "sqlite", "dense")
 
 
+@pytest.mark.slow  # three child builds per point into Milvus Lite, ~55 s in all
 @pytest.mark.parametrize("point", ["milvus", "switch", "prune"])
 def test_a_killed_build_on_milvus_keeps_the_previous_collection_serving(tmp_path, point):
     """``backend = "milvus"``: a version's collection is written before the version is published, so a build killed

@@ -174,24 +174,26 @@ def test_filters_and_answers_on_milvus(sample_qa, milvus_qa):
     assert right["milvus"] >= right["local"] - 1 and right["local"] >= 25, right
 
 
-def test_indexes_sharing_one_milvus_keep_their_own_collections(sample_cfg, sample_build, tmp_path):
+@pytest.mark.slow  # five builds into one Milvus Lite file, ~20 s
+def test_indexes_sharing_one_milvus_keep_their_own_collections(tmp_path):
     """Each index folder has its own key; a sync drops only that index's older collections."""
-    import dataclasses
     import shutil
     import time
 
+    from config import Config, EncoderConfig
     from index.backends.milvus import close_client, open_client
     from index.build import build_index
     from index.milvus_sync import PREFIX
     from tests.conftest import SAMPLES
 
     uri = str(tmp_path / "shared.db")
-    cfg_a = sample_cfg.with_(backend="milvus", milvus_uri=uri)
+    cfg_a = Config().with_(index_dir=tmp_path / "a", encoder=EncoderConfig(backend="none"), backend="milvus",
+                           milvus_uri=uri)
     build_index([SAMPLES], cfg_a)
     one = tmp_path / "one"
     one.mkdir()
     shutil.copy(sorted(p for p in SAMPLES.iterdir() if p.suffix == ".txt")[0], one)
-    cfg_b = cfg_a.with_(index_dir=tmp_path / "b", encoder=dataclasses.replace(cfg_a.encoder, backend="none"))
+    cfg_b = cfg_a.with_(index_dir=tmp_path / "b")
     build_index([one], cfg_b)
     from index.milvus_sync import collection_for, index_key
 
@@ -234,6 +236,7 @@ def _cli(*args: str):
                           env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "POLICYQA_ENCODER": "none"})
 
 
+@pytest.mark.slow  # ~75 s of subprocesses; `make test-slow` (CI) runs it
 def test_backend_flag_on_ingest_search_ask_info_and_eval(tmp_path):
     import json
 
