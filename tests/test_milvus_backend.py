@@ -285,3 +285,11 @@ def test_the_token_and_uri_credentials_are_not_shown():
     lists = BackendLists.__new__(BackendLists)
     lists.backend, lists.uri = _B(), "http://user:secret@host:19530"
     assert "secret" not in str(lists.info()) and "host:19530" in lists.info()["milvus_uri"]
+
+
+def test_an_unreachable_server_is_a_clear_error():
+    from index.backends.milvus import open_client
+
+    with pytest.raises(MilvusBackendError, match="reachable") as e:
+        open_client("http://127.0.0.1:1")
+    assert "127.0.0.1:1" in str(e.value) and "Lite" not in str(e.value)

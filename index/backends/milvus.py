@@ -119,8 +119,10 @@ def open_client(uri: str, token: str = ""):
         try:
             client = MilvusClient(uri, token=token) if token else MilvusClient(uri)
         except Exception as e:  # Lite: the file is locked by another process, or the path is not writable
+            hint = ("一个 Milvus Lite 文件同一时间只服务一个进程 / a Milvus Lite file serves one process at a time"
+                    if lite else "服务器是否在运行且可达？/ is the server running and reachable?")
             raise MilvusBackendError(f"{uri}: 无法打开 Milvus / cannot open Milvus ({type(e).__name__}: {e}); "
-                                     "a Milvus Lite file serves one process at a time") from e
+                                     f"{hint}") from e
         if lite:
             _LITE_USERS[lite] = _LITE_USERS.get(lite, 0) + 1
     client._policyqa_lite = lite  # noqa: SLF001 - remembered for close_client
