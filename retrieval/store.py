@@ -35,6 +35,7 @@ class BackendLists:
     def __init__(self, backend, index: LoadedIndex, uri: str) -> None:
         self.backend, self.index, self.uri = backend, index, uri
         self._doc_ids = [d.doc_id for d in index.docs]
+        # Milvus' chunk ids are ingest.types.Chunk.chunk_id, "<doc_id>:<ordinal>"
         self._number = {f"{self._doc_ids[int(d)]}:{int(o)}": i
                         for i, (d, o) in enumerate(zip(index.chunk_doc, index.chunk_ordinal, strict=True))}
 
