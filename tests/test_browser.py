@@ -348,7 +348,9 @@ def test_app_upload_while_the_cli_builds(browser, tmp_path):
                 time.sleep(0.2)  # the CLI build is past its lock and paused
             assert list(index.glob(".staging-*")), "the CLI build did not start"
             page.goto(url, wait_until="domcontentloaded")
-            page.get_by_text("文档", exact=True).click()
+            # the page switch, not the sidebar's 文档 filter, which shares its label
+            nav = page.get_by_test_id("stSidebar").get_by_test_id("stRadioGroup")
+            nav.get_by_text("文档", exact=True).click()
             page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
             page.get_by_role("button", name="保存并索引").click()
             page.get_by_text("另一个索引任务正在运行", exact=False).first.wait_for(state="visible", timeout=60_000)
@@ -360,7 +362,7 @@ def test_app_upload_while_the_cli_builds(browser, tmp_path):
             done.wait_for(state="visible", timeout=60_000)
             assert "3 篇文档" in done.inner_text(), done.inner_text()  # plan, notice (the CLI's) and the upload
             assert page.locator("[data-testid='stException']").count() == 0
-            page.get_by_text("问答", exact=True).click()
+            nav.get_by_text("问答", exact=True).click()
             _ask(page, "湖南省高新技术企业数量的目标是多少？", 60_000)
             assert "1.5万家" in page.locator(".pq-card").first.inner_text()
             _ask(page, "全省技术合同成交额要突破多少亿元？", 60_000)
