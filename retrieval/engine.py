@@ -92,7 +92,9 @@ class PolicyQA:
         kind = "date" if compare._TIME.search(question) else "number"
         scorer = load_scorer()
 
-        def ask_side(q_side: str, side: tuple[str, str, str]) -> compare.SideValue:
+        threshold = scorer.threshold_for(res.analysis.is_english)
+
+        def side_answer(q_side: str, side: tuple[str, str, str], qt: str) -> Answer:
             f = filters
             if side[1] == "region":
                 f = replace(filters or Filters(), regions=(side[2],))
@@ -100,20 +102,36 @@ class PolicyQA:
             if not r.hits and f is not filters:
                 r = self.searcher.search_full(q_side, k, filters, **search_kw)
             kw = self.answer_kwargs(r)
-            kw["qt"] = kind
-            a, scored = _extractive(q_side, tuple(r.hits), kw["tokenize"], kw["normalize"], kw["query_regions"], 0.0, 3,
-                                    0.85, tuple(kw["expansions"]), kw["doc_text"], tuple(kw["uncovered"]), kind, scorer,
-                                    kw["term_idf"], kw["words"], kw["segment"], analysis=kw["analysis"])
-            if a.abstained or not a.citations:
-                return compare.SideValue(side[0], None, "", 0.0, None)
+            a, _scored = _extractive(q_side, tuple(r.hits), kw["tokenize"], kw["normalize"], kw["query_regions"], 0.0, 3,
+                                     0.85, tuple(kw["expansions"]), kw["doc_text"], tuple(kw["uncovered"]), qt, scorer,
+                                     kw["term_idf"], kw["words"], kw["segment"], analysis=kw["analysis"])
+            return a
+
+        def ask_side(q_side: str, side: tuple[str, str, str]) -> compare.SideValue:
+            a = side_answer(q_side, side, kind)
             shown = a.answer.split(" (")[0]
+            value = None if a.abstained or not a.citations else compare.value_of(shown, kind, question)
+            if kind == "number" and compare._LENGTH.search(question):
+                # A length of time: a duration (三十日), or — when the side has none it would answer on its own (its
+                # confidence under the abstention threshold) — a period written by its two ends (采暖期为11月15日至次年
+                # 3月15日), in days; a figure without a time unit (二级) is no length.
+                if value is not None and not compare.is_duration(shown):
+                    value = None
+                if value is None or a.confidence < threshold:
+                    d = side_answer(q_side, side, "date")
+                    days = None if d.abstained or not d.citations else compare.period_days(d.answer)
+                else:
+                    days = None
+                if days is not None:
+                    a, value, shown = d, float(days), f"{d.answer.split(' (')[0]}，{days}天"
+            if value is None:
+                return compare.SideValue(side[0], None, "", 0.0, None)
             label = side[0]
             if side[1] == "entity" and not re.search(r"[\u4e00-\u9fff]", label):
                 label = a.citations[0].hit.meta.title or a.citations[0].hit.doc_name  # "the Civil Procedure Law"
-            return compare.SideValue(label, compare.value_of(shown, kind, question), shown, a.confidence,
-                                     a.citations[0])
+            return compare.SideValue(label, value, shown, a.confidence, a.citations[0])
 
-        ans = compare.compare_answer(question, ask_side, scorer.threshold_for(res.analysis.is_english))
+        ans = compare.compare_answer(question, ask_side, threshold)
         if ans is None:
             return None
         if ans.abstained:

@@ -31,6 +31,14 @@ _TIME = re.compile(r"(?:更|较)(?:早|晚)|早于|晚于|[先后](?:写入|施�
                    r"\bfirst\b(?!-)", re.I)
 
 
+# A comparison of lengths of time (哪个更长, 持续时间更短): each side asks 多长时间, so that a duration (三十日) is
+# what its number extractor looks for, not a count.
+_LENGTH = re.compile(r"(?:更|较)(?:长|短)|\b(?:longer|shorter)\b", re.I)
+# A period written by its two ends: 11月10日至次年3月20日, 每年的11月1日到次年的4月30日.
+_MD = r"([\d一二三四五六七八九十]{1,3})月([\d一二三四五六七八九十]{1,3})日"
+_PERIOD = re.compile(_MD + r"\s*(?:至|到|—|－|-|~|～)\s*(?:次年|翌年|第二年)?(?:的)?" + _MD)
+
+
 @dataclass(frozen=True)
 class SideValue:
     label: str  # 2019年 / 上海市
@@ -160,7 +168,8 @@ def side_question(question: str, sides: list[tuple[str, str, str]], keep: int) -
         inner = re.sub(r"^哪(?:一|个)?(?:年|地|省|市|城市|份|部|条|个|一方|方)?(?:的)?", "", m.group(0))
         when = re.search(r"早|晚", m.group(0)[-1])
         inner = re.sub(r"(?:更|较)\S$", "", inner).rstrip("得")
-        q = q[:m.start()] + inner + ("是哪一天" if when else "是多少") + q[m.end():]
+        ask = "是哪一天" if when else ("是多长时间" if _LENGTH.search(m.group(0)) else "是多少")
+        q = q[:m.start()] + inner + ask + q[m.end():]
     return re.sub(r"\s+", " ", q).strip()
 
 
@@ -183,6 +192,52 @@ def date_value(text: str) -> float | None:
     return None
 
 
+def duration_days(text: str) -> float | None:
+    """A length of time in days (a quantity in a unit of time, 以内/以上 ignored), or None for any other span.
+
+        >>> duration_days("六个月以内"), duration_days("三十日"), duration_days("十个工作日内"), duration_days("二级")
+        (180.0, 30.0, 14.0, None)
+    """
+    t = re.sub(r"(?:以内|之内|内|以上|以下|左右)$", "", fold(text).strip())
+    m = re.fullmatch(r"(.+?)个?工作日", t)  # the number parser has no working days: 十个工作日 reads as 十日 × 7/5
+    q = parse_quantity(m.group(1) + "日") if m else parse_quantity(t)
+    if q is None:
+        return None
+    unit = "工作日" if m else re.sub(r"(?:以内|之内|内)$", "", q.unit)
+    return q.value * _DAYS[unit] if unit in _DAYS else None
+
+
+def is_duration(text: str) -> bool:
+    """Whether an answer span is a length of time.
+
+        >>> is_duration("六个月以内"), is_duration("三十日"), is_duration("二级")
+        (True, True, False)
+    """
+    return duration_days(text) is not None
+
+
+def period_days(text: str) -> int | None:
+    """The length in days, both ends counted, of a period written by its ends (a year without 29 February); a period
+    whose end falls before its start runs into the next year.
+
+        >>> period_days("每年11月15日至次年3月15日"), period_days("6月1日至8月31日"), period_days("十五天")
+        (121, 92, None)
+    """
+    import datetime as dt  # noqa: PLC0415
+
+    m = _PERIOD.search(fold(text))
+    if m is None:
+        return None
+    m1, d1, m2, d2 = (int(x) if x.isdigit() else qtype.cn_int(x) for x in m.groups())
+    try:
+        start, end = dt.date(2001, m1, d1), dt.date(2001, m2, d2)
+    except (TypeError, ValueError):
+        return None
+    if end < start:
+        end = end.replace(year=2002)
+    return (end - start).days + 1
+
+
 def compare_answer(question: str, ask_side: Callable[[str, tuple[str, str, str]], SideValue], threshold: float
                    ) -> Answer | None:
     """The comparison's answer from the two sides' values, or None when the question has not two sides or a
@@ -201,7 +256,12 @@ def compare_answer(question: str, ask_side: Callable[[str, tuple[str, str, str]]
         return None
     win, lose = sorted(vals, key=lambda v: -v.value * d)
     conf = sum(v.confidence for v in vals) / 2  # both sides must hold; their mean is the estimate
-    rel = ("晚于" if d > 0 else "早于") if _TIME.search(question) else ("高于" if d > 0 else "低于")
+    if _TIME.search(question):
+        rel = "晚于" if d > 0 else "早于"
+    elif _LENGTH.search(question):
+        rel = "长于" if d > 0 else "短于"
+    else:
+        rel = "高于" if d > 0 else "低于"
     text = f"{win.label}（{win.shown}）{rel}{lose.label}（{lose.shown}）"
     cites = tuple(Citation(n=i + 1, hit=c.hit, sentence_span=c.sentence_span, answer_span=c.answer_span)
                   for i, c in enumerate(v.citation for v in (win, lose) if v.citation is not None))
@@ -227,10 +287,12 @@ def value_of(text: str, kind: str, question: str = "") -> float | None:
     """
     if kind == "date":
         return date_value(text)
+    days = duration_days(text)
+    if days is not None:
+        return days  # durations compare in days: 六个月 > 六十日
     q = parse_quantity(re.sub(r"(?:以内|之内|内|以上|以下|左右)$", "", text.strip()))
     if q is not None:
-        unit = re.sub(r"(?:以内|之内|内)$", "", q.unit)
-        return q.value * _DAYS.get(unit, 1.0)  # durations compare in days: 六个月 > 六十日
+        return q.value
     from retrieval.answer.number import find_quantities
 
     ends = [parse_quantity(t) for a, b, t in find_quantities(fold(text)) if (a, b) != (0, len(text))]
