@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from config import ChunkerConfig
 from ingest.types import Chunk, Document
 
-_CN_NUM = "一二三四五六七八九十百零〇两"
+_CN_NUM = "一二三四五六七八九十百千零〇两"  # 千: the Civil Code numbers its articles up to 第一千二百六十条
 _WS = " \t\n\r\u3000\xa0\ufeff"
 _LABEL_MAX = 30
 _SHORT_HEADING = 40  # a heading line this short is the label as a whole

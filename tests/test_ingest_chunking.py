@@ -79,6 +79,7 @@ def test_lead_items_are_packed_not_headings(sample_chunks):
 @pytest.mark.parametrize("line,rank_order,label", [
     ("第一章 总则", 11, "第一章 总则"), ("第二節 組織", 12, "第二節 組織"),
     ("第十条 本办法自发布之日起施行。", 30, "第十条"), ("第十條 本辦法自發布之日起施行。", 30, "第十條"),
+    ("第一千零三条 本编自公布之日起施行。", 30, "第一千零三条"), ("第一千二百条 其他。", 30, "第一千二百条"),
     ("一、总体要求", 20, "一、总体要求"), ("二、重點任務", 20, "二、重點任務"),
     ("（一）指导思想。坚持以人民为中心。", 21, "（一）指导思想"), ("(一)指導思想。堅持以…", 21, "(一)指導思想"),
     ("1.数位技术", 22, "1.数位技术"), ("2、加强基础研究", 22, "2、加强基础研究"), ("3．强化企业主体", 22, "3．强化企业主体"),
@@ -112,6 +113,13 @@ def test_articles_keep_their_items():
     chunks = chunk_document(_doc(text), CFG)
     assert [c.section for c in chunks] == [("第一章 总则", "第三条"), ("第一章 总则", "第四条")]
     assert "（二）出口产品的。" in chunks[0].text
+
+
+def test_articles_numbered_past_a_thousand_keep_their_items():
+    text = "第一章 总则\n第一千零八条 收费分为下列两档：\n（一）第一档：小型车辆、摩托车；\n（二）第二档：大型车辆。\n第一千零九条 其他规定。"
+    chunks = chunk_document(_doc(text), CFG)
+    assert [c.section for c in chunks] == [("第一章 总则", "第一千零八条"), ("第一章 总则", "第一千零九条")]
+    assert "（二）第二档：大型车辆。" in chunks[0].text
 
 
 def test_long_section_split_at_sentence_ends_with_overlap():
