@@ -143,6 +143,13 @@ class RetrievalConfig:
     # 0.3, not 0.5: above it long official-notice titles (关于印发…的通知) lose to short ones (a seeds
     # which-region answer flips).
     doc_specificity: float = 0.3
+    # Added to the title match of the documents whose title the question writes out (道路交通安全法, 《专利法》; the
+    # longest such name: docmatch.DocMatcher.named), so that a law named outright outranks the rules whose titles
+    # share more of the question's other words (道路交通安全违法行为处理程序规定). Grid in scripts/tune_doc_boost.py
+    # --param doc_name_weight (2026-12-06): own dev R@5 / MRR 0.898 / 0.794 (0) → 0.908 / 0.801 (0.2) → 0.910 / 0.804
+    # (0.3) → 0.908 / 0.802 (0.5); gov_dev 0.933 / 0.854 → 0.933 / 0.861 (0.2–0.3), 0.859 (0.5); answers own dev
+    # 0.687 → 0.695, gov_dev 0.758 both, seeds 0.900 both.
+    doc_name_weight: float = 0.3
     doc_top: int = 3  # the best-matching documents whose passages join the BM25 candidates …
     doc_passages: int = 20  # … this many of them (0 = off)
     # Those documents' passages score the query's title words as if they held them (Searcher._credit_titles).

@@ -34,7 +34,7 @@ class DocMatcher:
     of an English-only title (``title_aliases``), matched like the title's own tokens."""
 
     def __init__(self, metas: Sequence[DocMeta], tokenize: Callable[[str], list[str]], year_weight: float = 0.5,
-                 aliases: Sequence[str] | None = None):
+                 aliases: Sequence[str] | None = None, normalize: Callable[[str], str] | None = None):
         self.n = len(metas)
         self.year = np.array([m.year or 0 for m in metas], dtype=np.int32)
         self.year_weight = year_weight
@@ -54,14 +54,50 @@ class DocMatcher:
         # Each title's own IDF mass: the share of it the query holds tells the named document (中华人民共和国献血法)
         # from the longer titles that quote it (河南省实施《中华人民共和国献血法》办法).
         self.title_mass = np.array([sum(self.idf[t] for t in toks) for toks in self.doc_tokens], dtype=np.float32)
+        self.names: dict[str, list[int]] = defaultdict(list)  # a title as a question writes it → its documents
+        self.local_names: dict[str, list[tuple[int, str]]] = defaultdict(list)  # … without its place: (doc, place)
+        for d, m in enumerate(metas):
+            title = normalize(m.title) if normalize else m.title
+            for name in name_forms(title):
+                self.names[name].append(d)
+            place = _PLACE.match(title)
+            if place:
+                for name in name_forms(title[place.end():]):
+                    self.local_names[name].append((d, place.group(1)))
+
+    def named(self, text: str, places: Sequence[str] = ()) -> np.ndarray:
+        """1 for each document whose title the (normalized) ``text`` writes out — the longest such name only, so
+        that 道路交通安全法实施条例 names the regulation, not also the law whose name it holds. A local title is also
+        named without its place (河南省电信条例 by 电信条例) when the text or ``places`` name the place, and then
+        instead of the title the name is on its own.
+
+            >>> m = DocMatcher([DocMeta(title="中华人民共和国道路交通安全法"), DocMeta(title="道路交通安全法实施条例"),
+            ...                 DocMeta(title="道路交通安全违法行为处理程序规定")], tokenize=list)
+            >>> m.named("道路交通安全法规定的处罚种类").tolist(), m.named("道路交通安全法实施条例第三条").tolist()
+            ([1.0, 0.0, 0.0], [0.0, 1.0, 0.0])
+            >>> m = DocMatcher([DocMeta(title="电信条例"), DocMeta(title="河南省电信条例")], tokenize=list)
+            >>> m.named("电信条例规定").tolist(), m.named("电信条例规定", places=("河南",)).tolist()
+            ([1.0, 0.0], [0.0, 1.0])
+        """
+        out = np.zeros(self.n, dtype=np.float32)
+        found = [n for n in self.names if n in text]
+        local = {n: [d for d, p in self.local_names[n] if p in text or any(p.startswith(x) for x in places if x)]
+                 for n in self.local_names if n in text}
+        found += [n for n, ds in local.items() if ds]
+        for n in dict.fromkeys(found):
+            if not any(n != o and n in o for o in found):
+                out[local.get(n) or self.names[n]] = 1.0
+        return out
 
     def scores(self, terms: dict[str, float], years: Sequence[int] = (), english: Sequence[str] = (),
-               specificity: float = 0.0) -> np.ndarray:
+               specificity: float = 0.0, named: str = "", name_weight: float = 0.0, places: Sequence[str] = ()
+               ) -> np.ndarray:
         """Per document: the IDF-weighted share of ``terms`` (and English words) its title holds, plus the year match.
 
         ``specificity`` (0–1) scales that share by the IDF-weighted share of the title's own tokens the query holds:
         ``share × (1 − s + s × title_share)``, so that of two titles holding the query's words the one that is no
-        more than them ranks first."""
+        more than them ranks first. ``name_weight`` is added for the documents whose title ``named`` (the normalized
+        question) writes out (``named``)."""
         out = np.zeros(self.n, dtype=np.float32)
         cover = np.zeros(self.n, dtype=np.float32) if specificity > 0 else None
         q = dict(terms)
@@ -83,9 +119,32 @@ class DocMatcher:
         if cover is not None:
             share = np.divide(cover, self.title_mass, out=np.zeros_like(cover), where=self.title_mass > 0)
             out *= 1.0 - specificity + specificity * np.minimum(share, 1.0)
+        if named and name_weight:
+            out += name_weight * self.named(named, places)
         if years:
             out += self.year_weight * np.isin(self.year, np.array(list(years), dtype=np.int32))
         return out
+
+
+_PREFIX = re.compile(r"^(?:中华人民共和国|中国)(?=.{3})")
+_EDITION = re.compile(r"[（(][^（）()]*(?:修正|修订|试行|草案|\d{4})[^（）()]*[）)]$")
+# A title's leading place: 河南省, 济南市, 广西壮族自治区 (the place as its short name: 河南, 济南, 广西壮族).
+_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,6}?)(?:省|市|自治区|特别行政区|自治州|县)(?=[\u4e00-\u9fff]{3})")
+_MIN_NAME = 3  # characters: 专利法, 兵役法 name their laws; a two-character title (宪法 aside) is a word of any sentence
+
+
+def name_forms(title: str) -> tuple[str, ...]:
+    """The ways a question writes a title out: whole, without its edition note, without 中华人民共和国.
+
+        >>> name_forms("中华人民共和国个人所得税法（2018修正）")
+        ('中华人民共和国个人所得税法（2018修正）', '中华人民共和国个人所得税法', '个人所得税法（2018修正）', '个人所得税法')
+        >>> name_forms("中华人民共和国宪法")
+        ('中华人民共和国宪法',)
+    """
+    t = title.strip().strip("《》")
+    forms = [t, _EDITION.sub("", t)]
+    forms += [_PREFIX.sub("", f) for f in forms]
+    return tuple(f for f in dict.fromkeys(forms) if len(f) >= _MIN_NAME)
 
 
 def title_aliases(title: str, body: str, translate: Callable[[str], list[str]]) -> str:

@@ -330,7 +330,8 @@ class Searcher:
                 return [t for e in analyze_query(title, lexicon=self.lexicon, expand=True).expansions for t in e.terms]
 
             aliases = [title_aliases(d.meta.title, d.text, translate) for d in self.index.docs]
-            self._docmatch = DocMatcher([d.meta for d in self.index.docs], self.analyzer.tokenize, aliases=aliases)
+            self._docmatch = DocMatcher([d.meta for d in self.index.docs], self.analyzer.tokenize, aliases=aliases,
+                                        normalize=self.analyzer.normalize)
         english = [w for part in qa.en_parts for w in part.split()]
         titles = [e.terms[0] for e in qa.expansions if e.source == "title"]
         if titles:
@@ -338,7 +339,10 @@ class Searcher:
             for t in titles:
                 for tok in self.analyzer.tokenize(t):
                     terms[tok] = terms.get(tok, 0.0) + GLOSSARY_WEIGHT
-        return self._docmatch.scores(terms, qa.years, english, specificity=self.cfg.retrieval.doc_specificity)
+        rc = self.cfg.retrieval
+        named = self.analyzer.normalize(" ".join([qa.text, *titles])) if rc.doc_name_weight else ""
+        return self._docmatch.scores(terms, qa.years, english, specificity=rc.doc_specificity, named=named,
+                                     name_weight=rc.doc_name_weight, places=(*qa.regions, *qa.cities))
 
     def with_number_variants(self, terms: dict[str, float]) -> dict[str, float]:
         """Add the indexed forms of each bare figure: the tokenizer keeps a counter with its figure
