@@ -245,10 +245,14 @@ def _zh_asked(q: str) -> str | None:
 
         >>> _zh_asked("除拘留外还要并处多少罚款"), _zh_asked("赤字率是多少"), _zh_asked("按工资总额的多少比例缴纳")
         ('money', 'percent', 'percent')
+        >>> _zh_asked("缴费凭证要保存多长时间"), _zh_asked("补贴资金多久拨付一次")
+        ('time', 'time')
     """
     m = _ZH_QWORD.search(q)
     if m is None:
         return None
+    if re.match(r"多久|多长(?:的)?时间", q[m.start():]):
+        return "time"  # 工资台账要保存多长时间: a duration, whatever noun (工资) came before
     for cat, rx in _ZH_ASKED:  # the noun the question word modifies: 并处多少罚款, 按多少比例
         if re.match(rf"(?:{rx})", q[m.end():]):
             return cat
