@@ -23,6 +23,7 @@ from retrieval.answer.lists import ListProposer, trim_items
 from retrieval.answer.number import NumberProposer, unit_flags
 from retrieval.answer.region import RegionProposer
 from retrieval.answer.scorer import Scorer, load_scorer
+from retrieval.answer.tidy import edges
 from retrieval.sentences import fold
 from retrieval.types import NOT_FOUND, Answer, Citation, Hit
 
@@ -102,7 +103,14 @@ def candidates(ctx: Context, legacy_answer: Answer | None) -> list[Candidate]:
         f["legacy_q_conf"] = legacy_answer.confidence if legacy_answer is not None and leg_text else 0.0
         if ctx.english:
             f["english_q"] = 1.0
-        out.append(Candidate(c.kind, c.sent, c.start, c.end, c.text, f, c.english))
+        start, end, text = c.start, c.end, c.text
+        if c.kind in ("fact", "list"):
+            a, z = edges(text)  # （一）总警监、副总警监 → 总警监、副总警监; 》已经… → 已经…
+            if a or z:
+                if text == c.sent.text[start - c.sent.start:end - c.sent.start]:
+                    start, end = start + a, end - z
+                text = text[a:len(text) - z]
+        out.append(Candidate(c.kind, c.sent, start, end, text, f, c.english))
     return out
 
 
