@@ -219,5 +219,15 @@ def english_region(short: str) -> str:
     return PROVINCES.get(short, ("", ""))[1]
 
 
+def is_municipality(place: str) -> bool:
+    """Whether a province-level place (short or full name) is a city: the four 直辖市.
+
+        >>> is_municipality("重庆"), is_municipality("上海市"), is_municipality("山东"), is_municipality("济南市")
+        (True, True, False, False)
+    """
+    full = PROVINCES.get(place, (place, ""))[0]
+    return full.endswith("市") and any(full == v[0] for v in PROVINCES.values())
+
+
 def full_region(short: str) -> str:
     return PROVINCES.get(short, (short, ""))[0]

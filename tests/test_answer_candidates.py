@@ -132,6 +132,17 @@ def test_region_proposer_reads_metadata_city():
     assert "湖州市" in texts
 
 
+@pytest.mark.parametrize("question", ["哪个城市设立了统一的政务服务平台？", "Which municipality runs a unified service platform?"])
+def test_a_municipality_is_a_city(question):
+    # A 直辖市's document has a province-level region and no city; a sentence may name one; both fit "which city".
+    meta = DocMeta(title="某市优化营商环境条例", region="重庆", year=2021)
+    hits = (Hit(Chunk("d0", 0, 0, 40, "本市建设统一的政务服务平台。天津市、驻马店市参照执行。"), "d0.txt", meta, 1.0,
+                {"bm25": 10.0}),)
+    ctx = build_context(question, hits, tokenize=tok, normalize=str)
+    fit = {c.text: c.features["city_fit"] for c in RegionProposer().propose(ctx)}
+    assert fit["重庆市"] == 1.0 and fit["天津"] == 1.0 and fit["驻马店"] == 1.0
+
+
 def test_list_proposer_counts_items():
     ctx = build_context("有效期分为哪几种？", hits_of("证件的有效期分为五年、十年、二十年和长期。"), tokenize=tok, normalize=str)
     lists = [c for c in ListProposer().propose(ctx)]

@@ -44,7 +44,7 @@ class RegionProposer:
                     a, b = (s.start + i, s.start + i + len(city or region)) if i >= 0 else (s.start, s.end)
                     out.append(Candidate("region", s, a, b, name, {
                         "from_meta": 1.0, "has_city": 1.0 if city else 0.0,
-                        "city_fit": 1.0 if (asks_city and city) else 0.0,
+                        "city_fit": 1.0 if (asks_city and (city or qtype.is_municipality(region))) else 0.0,
                         "named_in_sent": 1.0 if i >= 0 else 0.0,
                     }, qtype.english_region(region)))
             for place in _places(s.folded):
@@ -57,7 +57,8 @@ class RegionProposer:
                 is_prov = place in qtype.PROVINCES or any(place == v[0] for v in qtype.PROVINCES.values())
                 out.append(Candidate("region", s, s.start + i, s.start + i + len(place), s.text[i:i + len(place)], {
                     "from_sent": 1.0, "is_province": 1.0 if is_prov else 0.0,
-                    "city_fit": 1.0 if (asks_city and not is_prov) else 0.0,
+                    # a 直辖市 is a city too: "which municipality / city" → 重庆市
+                    "city_fit": 1.0 if (asks_city and (not is_prov or qtype.is_municipality(place))) else 0.0,
                     "meta_agree": 1.0 if fold(place).startswith(fold(h.meta.city or "~")) else 0.0,
                 }))
         return out
