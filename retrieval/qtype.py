@@ -80,7 +80,7 @@ _NUMBER_EN = re.compile(r"\bhow (many|much|long|far|old|close|quickly|soon|often
 _METRIC_EN = re.compile(r"\b(expenditure|spending|investment|turnover|budget|revenue|output|funding|income|intensity|"
                         r"growth rate|value added|headcount)s?\b", re.I)
 _TARGET_EN = re.compile(r"\btargets? (for|of)\b", re.I)
-_LIST_ZH = re.compile(r"哪(几|些|两|三|四|五|六|七|八|九|十|\d)|分别(是|为|管|指)|包括(哪|什么)|有哪|哪[几两三四五六七八九十]{1,2}(?:个)?大|哪[“\"「]|"
+_LIST_ZH = re.compile(r"哪(几|些|两|三|四|五|六|七|八|九|十|\d)|分别(是|为|管|指)|依次(是|为)|包括(哪|什么)|有哪|哪[几两三四五六七八九十]{1,2}(?:个)?大|哪[“\"「]|"
                       r"[一二三四五六七八九十\d]+(项|个|大|种|类)[^，,。?？]{0,10}(是什么|有哪些|是哪些)")
 # "list" only as the request ("list the …"), not the noun ("made the recommendation list").
 _LIST_EN = re.compile(r"\b(?:which|what) (two|three|four|five|six|seven|eight|nine|ten)\b|\bwhat are (the )?\b|\bname (the|which)\b|"

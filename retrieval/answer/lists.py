@@ -16,6 +16,7 @@ import re
 
 from retrieval.answer import legacy
 from retrieval.answer.base import Candidate, Context, proximity
+from retrieval.answer.clause_values import clause_value_lists
 from retrieval.sentences import fold
 
 
@@ -134,6 +135,7 @@ class ListProposer:
                 for items, tail_cut in variants:
                     out.append(self._candidate(ctx, s, sent, a, b, items, base, tail_cut))
         out.extend(_region_lists(ctx))
+        out.extend(clause_value_lists(ctx))  # （一）…税率为百分之七；（二）…税率为百分之五 → 百分之七、百分之五
         return out
 
     @staticmethod
