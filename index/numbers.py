@@ -73,6 +73,8 @@ _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUM_CHARS = _CN_DIGITS + "十百千万亿点"
 _CN_RUN = re.compile(f"[{_CN_NUM_CHARS}]+")
 _PERCENT_CN = re.compile(f"百分之([{_CN_NUM_CHARS}]+|\\d+(?:\\.\\d+)?)")
+# Per mille and per ten thousand, as laws write rates (按日加收万分之五): a percentage to parse_quantity.
+_PER_MILLE = re.compile(f"(?:按日|每日|日)?([千万])分之([{_CN_NUM_CHARS}]+|\\d+(?:\\.\\d+)?)")
 # 1,159 / 12,345,678 — first group 1–3 digits, not inside a longer number.
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?")
 # "2025 年" (PDF extraction) → "2025年"
@@ -239,7 +241,7 @@ def _category(unit: str) -> str:
 def parse_quantity(s: str) -> Quantity | None:
     """Parse one quantity phrase; None when ``s`` is not a quantity.
 
-    Handles Chinese (500亿元, 五百亿元, 500億元, 1,159家, 五千, 百分之二十, 2.5个百分点) and
+    Handles Chinese (500亿元, 五百亿元, 500億元, 1,159家, 五千, 百分之二十, 千分之三, 2.5个百分点) and
     English (50 billion yuan, RMB 50 billion, 20 percent, 5,000). Approximation words
     (约, 超过, 左右, 以上) are ignored.
     """
@@ -260,6 +262,11 @@ def parse_quantity(s: str) -> Quantity | None:
     t = re.sub(r"\s+", "", t)
     t = _APPROX_PREFIX.sub("", t)
     t = _APPROX_SUFFIX.sub("", t)
+    pm = _PER_MILLE.fullmatch(t)
+    if pm:  # 千分之三 = 0.3%, 日万分之五 (a daily rate) = 0.05%
+        inner = pm.group(2)
+        v = float(inner) if inner[0].isdigit() else _cn_value(inner)
+        return None if v is None else Quantity(v / (10.0 if pm.group(1) == "千" else 100.0), "%", "percent")
     t = normalize_numbers(t)
     # A bare run that normalize_numbers kept (lone 一, 十九): convert it here — the caller says it is a number.
     rm = re.match(f"^[{_CN_NUM_CHARS}]+", t)

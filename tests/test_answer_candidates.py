@@ -52,6 +52,8 @@ def real_context(q: str, *texts: str, **kw):
     ("增长百分之十二", "百分之十二"),
     ("应当在十个工作日内答复", "十个工作日"),
     ("新建5G基站231.2万个", "231.2万个"),
+    ("按日加收滞纳款项千分之三的滞纳金", "千分之三"),
+    ("逾期利息按照日万分之二点五计算", "日万分之二点五"),
 ])
 def test_quantities_found(text, want):
     from retrieval.sentences import fold

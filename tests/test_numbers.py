@@ -66,6 +66,10 @@ def test_chinese_punctuation_untouched():
         ("5,000", 5000, "", "none"),
         ("1.5万亿", 1.5e12, "", "none"),
         ("2025年", 2025, "年", "time"),
+        ("千分之三", 0.3, "%", "percent"),
+        ("万分之五", 0.05, "%", "percent"),
+        ("日万分之二点五", 0.025, "%", "percent"),  # a daily rate
+        ("千分之1.5", 0.15, "%", "percent"),
     ],
 )
 def test_parse_quantity(s, value, unit, category):

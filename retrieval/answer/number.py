@@ -27,7 +27,7 @@ _UNIT = (
 _QUAL = r"(?:左右|以上|以下|以内|之内|多|余|内)?"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CHINESE = rf"[{_CN}]+(?:(?:万亿|亿|万)[{_CN}]+)*(?:点[{_CN}]+)?"
-_ONE = (rf"(?:百分之(?:{_ARABIC}|{_CHINESE})|(?:{_ARABIC})\s*(?:万亿|千亿|千万|亿|万|千(?![克米瓦]))?\s*(?:{_UNIT})?"
+_ONE = (rf"(?:(?:日|每日)?[千万]分之(?:{_ARABIC}|{_CHINESE})|百分之(?:{_ARABIC}|{_CHINESE})|(?:{_ARABIC})\s*(?:万亿|千亿|千万|亿|万|千(?![克米瓦]))?\s*(?:{_UNIT})?"
         rf"|(?:{_CHINESE})(?:万亿|亿|万)?(?:{_UNIT})){_QUAL}")
 _QTY = re.compile(rf"(?<![\d.,{_CN}])({_ONE})(?:(?:至|到|—|-|~|～)?\s*({_ONE}))?")
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d$")
