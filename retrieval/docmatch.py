@@ -26,6 +26,7 @@ import numpy as np
 from ingest.types import DocMeta
 
 _EN = re.compile(r"[a-z][a-z'\-]{2,}")
+_TITLE_YEAR = re.compile(r"(?<![\d\-—–－~～至])((?:19|20)\d\d)(?![\d\-—–－~～至])(?!年?[\-—–－~～至])")  # not a range end
 _EN_STOP = set("the and for with from under into about which what when where how that this these those its".split())
 
 
@@ -37,6 +38,9 @@ class DocMatcher:
                  aliases: Sequence[str] | None = None, normalize: Callable[[str], str] | None = None):
         self.n = len(metas)
         self.year = np.array([m.year or 0 for m in metas], dtype=np.int32)
+        # the year a title itself names when it is not the document's own (a 2022 report published in 2023)
+        self.title_year = np.array([next((int(y) for y in _TITLE_YEAR.findall(m.title) if int(y) != (m.year or 0)), 0)
+                                    for m in metas], dtype=np.int32)
         self.year_weight = year_weight
         post: dict[str, list[int]] = defaultdict(list)
         self.doc_tokens: list[frozenset[str]] = []
@@ -122,7 +126,8 @@ class DocMatcher:
         if named and name_weight:
             out += name_weight * self.named(named, places)
         if years:
-            out += self.year_weight * np.isin(self.year, np.array(list(years), dtype=np.int32))
+            ys = np.array(list(years), dtype=np.int32)
+            out += self.year_weight * (np.isin(self.year, ys) | np.isin(self.title_year, ys))
         return out
 
 

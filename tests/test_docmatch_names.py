@@ -50,3 +50,12 @@ def test_a_named_title_adds_its_weight_to_the_title_match(matcher):
 ])
 def test_name_forms(title, forms):
     assert name_forms(title) == forms
+
+
+def test_a_year_the_title_names_matches_like_the_documents_own():
+    # A report on 2022 published in 2023; a plan's period is no year of its own.
+    metas = [DocMeta(title="数字经济发展报告（2022年）", year=2023), DocMeta(title="数字经济发展情况的报告", year=2022),
+             DocMeta(title="数字经济发展规划（2021-2025年）", year=2021)]
+    m = DocMatcher(metas, tokenize=list)
+    assert m.scores({}, years=(2022,)).tolist() == [0.5, 0.5, 0.0]
+    assert m.scores({}, years=(2025,)).tolist() == [0.0, 0.0, 0.0]
