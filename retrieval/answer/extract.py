@@ -223,8 +223,9 @@ def mismatched(c: Candidate) -> bool:
     (``number_period_gov``: the year governing the clause,
     or the plan period of the passage, is another; or another year governs it and neither the sentence nor the
     document names the year asked), the document is of another region than the one named, or of
-    another year than the question gives its document (a title of 2022 for "the 2023 report"), or the figure counts
-    the thing at another administrative level (省级 vs 国家重点实验室).
+    another year than the question gives its document (a title of 2022 for "the 2023 report"), the figure counts
+    the thing at another administrative level (省级 vs 国家重点实验室), or it is graded with a sibling of the label the
+    question quotes (“数额巨大” for “数额较大”, ``labels.py``).
     """
     f = c.features
     other_year = f.get("number_period_gov", 0.0) < 0 and not f.get("period_in_sent") and not f.get("doc_year_match")
@@ -234,7 +235,8 @@ def mismatched(c: Candidate) -> bool:
     # A figure in another unit than the one the question writes (三天 for 几年, 一点五倍 for 多少斤): 0 of the 853 right
     # candidates, 229 wrong ones (2026-12-02); a duration for a count or sum, or the reverse (number.py).
     return (no_evidence or f.get("number_unit_explicit_off", 0.0) > 0 or f.get("number_unit_kind_off", 0.0) > 0 or f.get("number_period_gov", 0.0) <= -0.4 or other_year or f.get("region_other", 0.0) > 0
-            or f.get("number_level_bad", 0.0) > 0 or f.get("doc_year_named_other", 0.0) > 0)
+            or f.get("number_level_bad", 0.0) > 0 or f.get("doc_year_named_other", 0.0) > 0
+            or f.get("number_label_fit", 0.0) < 0)
 
 
 def _publication_first(ranked: list[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:

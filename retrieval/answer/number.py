@@ -17,6 +17,7 @@ from index.numbers import parse_quantity
 from retrieval import qtype
 from retrieval.answer import legacy
 from retrieval.answer.base import Candidate, Context, head_fit, proximity
+from retrieval.answer.labels import label_fit, quoted
 
 _CN = "零〇一二两三四五六七八九十百千"
 _UNIT = (
@@ -81,6 +82,7 @@ class NumberProposer:
     def propose(self, ctx: Context) -> list[Candidate]:
         cat, classifier = expected_unit(ctx.question_folded)
         quals = legacy._question_qualifiers(ctx.question_folded)
+        asked_labels = quoted(ctx.question_folded)
         out: list[Candidate] = []
         used = 0
         ordinal = _ordinal_pattern(classifier) if cat == "ordinal" else None
@@ -129,6 +131,8 @@ class NumberProposer:
                     "period_gov": legacy._governing_period_score(f, a, ctx.periods, h.chunk.text, s.start),
                     "level_bad": 1.0 if qual is None else 0.0,
                     "level_ok": qual if qual else 0.0,
+                    # the quoted grade the figure is for (“数额较大”) against the one the question quotes
+                    "label_fit": label_fit(f, a, b, asked_labels, found),
                 }
                 out.append(Candidate("number", s, s.start + a, s.start + b, raw, feats, legacy._english_number(raw)))
             for m in ords:  # 排第几 / 第几届: 第四名, 第七届, 第十七次全国代表大会
