@@ -74,7 +74,9 @@ def test_not_quantities(text):
                                     ("how many museums opened?", "count"), ("what tax rate applies each year?", "percent"),
                                     ("今年的财政赤字规模是多少？", "money"), ("物价涨幅控制在多少？", "percent"),
                                     ("违者罚款幅度是多少？", "money"), ("小麦产量达到多少？", "count"), ("合同期限是多久？", "time"),
-                                    ("财政收入增长了多少？", "any")])
+                                    ("财政收入增长了多少？", "any"), ("how much did prices rise last year?", "percent"),
+                                    ("how much was spending on schools planned to rise to?", "money"),
+                                    ("how much will grain output grow to by 2030?", "count")])
 def test_expected_unit(q, cat):
     assert expected_unit(q)[0] == cat
 

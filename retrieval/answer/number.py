@@ -216,8 +216,15 @@ def expected_unit(q: str) -> tuple[str, str]:
                 if re.search(rx, scope):
                     return c, ""
         if re.search(r"\bhow much\b", q):  # "how much will the city contribute", "how much did prices rise"
-            return ("percent", "") if re.search(r"\b(?:rise|rose|risen|grow|grew|grown|increase|fall|fell|drop)", q) \
-                else ("money", "")
+            # (a change, but "rise to" asks the level it reaches: the subject's unit, else money)
+            change = r"\b(?:rise|rose|risen|grow|grew|grown|increase|fall|fell|drop)\w*\b"
+            if re.search(change + r"(?!\s+to\b)", q):
+                return "percent", ""
+            if re.search(change, q):
+                for rx, c in _EN_UNIT:
+                    if re.search(rx, _EN_NOT_UNIT.sub(" ", q)):
+                        return c, ""
+            return "money", ""
         if re.search(r"\bhow many\b", q):
             return "count", ""
         scope = _EN_NOT_UNIT.sub(" ", q)
