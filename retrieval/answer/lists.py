@@ -6,6 +6,8 @@ sentences (一是…二是…, ；-separated items after 即：), each with how 
     ['有效期分为五年', '十年', '二十年', '长期']
     >>> [items for _, _, items, _, _ in enumerations("遵循政府主导、社会参与的原则", bounds=frozenset({0, 2, 4, 6, 7, 9, 11, 12, 14}))]
     [['遵循政府主导', '社会参与的原则']]
+    >>> [items for _, _, items, _, _ in enumerations("国徽中间是天安门，周围是谷穗和齿轮。")]
+    [['谷穗', '齿轮']]
     >>> _trim_first(['有效期分为五年', '十年'], "有效期分为哪几种")
     ['五年', '十年']
 """
@@ -25,8 +27,20 @@ def enumerations(text: str, q: str = "", bounds: frozenset[int] | None = None
     """``(start, end, items, cue, quoted)`` of the enumerations of one sentence (``cue``: the text counts or announces
     them; ``quoted``: the items are the quoted terms, taken whole);
     ``bounds``, the sentence's word boundaries, keep 和/与 inside words (参与, 共和) from splitting items."""
-    return [(a, b, items, base, quoted) for a, b, items, base, quoted in legacy._list_candidates(text, q, bounds)
-            if len(items) >= 2]
+    out = [(a, b, items, base, quoted) for a, b, items, base, quoted in legacy._list_candidates(text, q, bounds)
+           if len(items) >= 2]
+    for m in _PAIR.finditer(text):  # 周围是谷穗和齿轮: two items joined by 和, no 、 run
+        a, b, j = m.start(1), m.end(2), m.end(1)
+        if bounds is not None and (j not in bounds or m.start(2) not in bounds):
+            continue  # 和 inside a word (参与, 共和)
+        if not any(x <= a and b <= y for x, y, *_ in out):
+            out.append((a, b, [m.group(1), m.group(2)], 0.2, False))
+    return out
+
+
+# Two items after a copula or 包括, joined by 和/与/及, running to the clause end: …周围是谷穗和齿轮。
+_PAIR = re.compile(r"(?:是|为|有|包括|包含|分为|分成)([^、，,。；;：:\s和与及“”]{1,12})(?:和|与|以及|及)"
+                   r"([^、，,。；;：:\s和与及“”]{1,12})(?=[，,。；;]|$)")
 
 
 # Words that lead into an enumeration's first item (把我国建成具有A、B…, 包含A、B…) or follow its last one (…C为试点,
