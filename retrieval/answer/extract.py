@@ -236,7 +236,7 @@ def mismatched(c: Candidate) -> bool:
     # candidates, 229 wrong ones (2026-12-02); a duration for a count or sum, or the reverse (number.py).
     return (no_evidence or f.get("number_unit_explicit_off", 0.0) > 0 or f.get("number_unit_kind_off", 0.0) > 0 or f.get("number_period_gov", 0.0) <= -0.4 or other_year or f.get("region_other", 0.0) > 0
             or f.get("number_level_bad", 0.0) > 0 or f.get("doc_year_named_other", 0.0) > 0
-            or f.get("number_label_fit", 0.0) < 0)
+            or f.get("number_label_fit", 0.0) < 0 or f.get("number_condition_off", 0.0) > 0)
 
 
 def _publication_first(ranked: list[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:

@@ -17,6 +17,7 @@ from index.numbers import parse_quantity
 from retrieval import qtype
 from retrieval.answer import legacy
 from retrieval.answer.base import Candidate, Context, head_fit, proximity
+from retrieval.answer.conditions import clause_conditions, condition_off, full_sentence
 from retrieval.answer.labels import label_fit, quoted
 
 _CN = "零〇一二两三四五六七八九十百千"
@@ -83,6 +84,8 @@ class NumberProposer:
         cat, classifier = expected_unit(ctx.question_folded)
         quals = legacy._question_qualifiers(ctx.question_folded)
         asked_labels = quoted(ctx.question_folded)
+        conditions = {g for g in ctx.given if not _YEARLIKE.match(g)}
+        stated = None if ctx.english else stated_units(ctx.question_folded)
         out: list[Candidate] = []
         used = 0
         ordinal = _ordinal_pattern(classifier) if cat == "ordinal" else None
@@ -97,6 +100,9 @@ class NumberProposer:
             used += 1
             term_pos = ctx.term_positions(f)
             h = ctx.hits[s.hit]
+            # the full sentence (to its 。) the clause belongs to: sentences are split at ；
+            lo, full = full_sentence(h.chunk.text, s.start, s.end) if conditions else (s.start, f)
+            held = clause_conditions(full, conditions)
             for a, b, t in found:
                 raw = s.text[a:b]
                 q = parse_quantity(t)
@@ -105,8 +111,8 @@ class NumberProposer:
                     lead = re.match(rf"[{_CN}]+", t)
                     v = qtype.cn_int(lead.group(0)) if lead else None
                     num = str(v) if v is not None else ""
-                if num and num in ctx.given:
-                    continue
+                if num and num in ctx.given and (stated is None or _same_unit(stated.get(num), t)):
+                    continue  # the question's own figure (已满10年 is stated; 10天 in another unit is not)
                 unit_cat = _cat(unit_of(t, q.unit if q else ""))
                 qual = legacy._qualifier_fit(f, a, b, quals)
                 feats = {
@@ -133,6 +139,9 @@ class NumberProposer:
                     "level_ok": qual if qual else 0.0,
                     # the quoted grade the figure is for (“数额较大”) against the one the question quotes
                     "label_fit": label_fit(f, a, b, asked_labels, found),
+                    # the ；-clause holds fewer of the question's own figures (已满10年不满20年) than a sibling clause
+                    # that holds them all: another bracket's figure
+                    "condition_off": condition_off(held, s.start - lo + a, len(conditions)),
                 }
                 out.append(Candidate("number", s, s.start + a, s.start + b, raw, feats, legacy._english_number(raw)))
             for m in ords:  # 排第几 / 第几届: 第四名, 第七届, 第十七次全国代表大会
@@ -142,6 +151,31 @@ class NumberProposer:
                                      {"ordinal_fit": 1.0, "prox": proximity(ctx, s, m.start(), m.end())},
                                      legacy._english_number(raw)))
         return out
+
+
+_UNIT_AFTER = re.compile(rf"(\d+(?:\.\d+)?)\s*((?:万亿|亿|万)?(?:{_UNIT})?)")
+_SAME = {"日": "天", "个月": "月", "周岁": "岁"}
+
+
+def stated_units(qf: str) -> dict[str, set[str]]:
+    """The units a (folded, Chinese) question writes after each of its figures ('' for a bare figure).
+
+        >>> stated_units("已满10年但不满20年的职工可休多少天？")
+        {'10': {'年'}, '20': {'年'}}
+    """
+    out: dict[str, set[str]] = {}
+    for m in _UNIT_AFTER.finditer(qf):
+        out.setdefault(m.group(1), set()).add(_SAME.get(m.group(2), m.group(2)))
+    return out
+
+
+def _same_unit(units: set[str] | None, t: str) -> bool:
+    """Whether the figure ``t`` is in a unit the question writes its figure in (or either has none)."""
+    if not units:
+        return True
+    u = unit_of(t)
+    u = _SAME.get(u, u)
+    return "" in units or not u or u in units
 
 
 def _ordinal_pattern(classifier: str) -> re.Pattern:
