@@ -61,3 +61,18 @@ def test_the_answer_is_the_quoted_grades_figure():
     tok = lambda s: [s[i:i + 2] for i in range(len(s) - 1)]  # noqa: E731
     a = extract_answer("走私货物偷逃税额达到多少属于“数额巨大”？", [hit], tokenize=tok, normalize=str, abstain_threshold=0.0)
     assert a.answer == "一百万元以上"
+
+
+def test_numbered_items_inherit_the_headers_grade():
+    from retrieval.answer.labels import header_labels
+
+    text = ("第四条 具有下列情形之一的，应当认定为“情节特别严重”：（一）非法经营数额在三千万元以上的；（二）违法所得在六十万元以上的。"
+            "第五条 罚金按违法所得计算。")
+    item = text.index("（二）")
+    inherited = header_labels(text, item)
+    assert inherited == ["情节特别严重"]
+    s = text[item:text.index("。") + 1]
+    a = s.index("六十万")
+    assert label_fit(s, a, a + 6, ["情节严重"], find_quantities(s), inherited) == -1.0
+    assert header_labels(text, text.index("第五条")) == []  # no numbered item
+    assert header_labels("罚款如下：（一）五千元；", 0) == []  # the item itself, nothing before it

@@ -82,17 +82,41 @@ def _siblings(x: str, y: str) -> bool:
     return 2 * len(set(x) & set(y)) >= min(len(set(x)), len(set(y)))
 
 
-def label_fit(f: str, a: int, b: int, asked: list[str], spans) -> float:
+_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十\d]+[)）]")
+_HEADER = re.compile(r"[^。\n：:]*(?:认定为|视为|属于|构成|定为)[^。\n：:]*[：:]\s*$")
+
+
+def header_labels(text: str, start: int, reach: int = 600) -> list[str]:
+    """The grade a numbered item inherits from the clause that announces the items: …具有下列情形之一的，应当认定为
+    “情节严重”：（一）非法经营数额在五百万元以上的；— [] when the item at ``start`` of ``text`` (folded) is no numbered
+    item or no grading header announces it.
+
+        >>> t = "具有下列情形之一的，应当认定为“情节严重”：（一）数额在五百万元以上的；（二）违法所得在十万元以上的。"
+        >>> header_labels(t, t.index("（二）")), header_labels(t, 0)
+        (['情节严重'], [])
+    """
+    if not _ITEM.match(text[start:start + 8]):
+        return []
+    lo = max(0, start - reach)
+    colon = max(text.rfind("：", lo, start), text.rfind(":", lo, start))
+    if colon < 0 or re.search(r"[。\n](?!\s*[（(][一二三四五六七八九十\d]+[)）])", text[colon:start]):
+        return []  # a full stop after the header that is not an item's: the items ended
+    head = _HEADER.search(text, max(text.rfind("。", lo, colon), text.rfind("\n", lo, colon)) + 1, colon + 1)
+    return quoted(head.group(0)) if head else []
+
+
+def label_fit(f: str, a: int, b: int, asked: list[str], spans, inherited: list[str] = ()) -> float:
     """+1 the figure is for a label the question quotes, −1 for a sibling label it does not, 0 unknown.
 
     ``asked``: the question's quoted terms (folded). The label is the 分别 one when the sentence assigns
-    labels so, else the quoted terms after a grading verb (认定为, 视为, 属于, 构成) that follows the figure.
+    labels so, else the quoted terms after a grading verb (认定为, 视为, 属于, 构成) that follows the figure, else
+    ``inherited``, the grade of the header announcing the figure's numbered item (:func:`header_labels`).
     """
     if not asked:
         return 0.0
     own = respective_label(f, a, b, spans)
     graded = _GRADED.search(f, b)
-    labels = [own] if own else quoted(f[graded.end() - 1:]) if graded else []
+    labels = [own] if own else quoted(f[graded.end() - 1:]) if graded else list(inherited)
     if not labels:
         return 0.0
     if any(q in lab or lab in q for q in asked for lab in labels):

@@ -18,7 +18,8 @@ from retrieval import qtype
 from retrieval.answer import legacy
 from retrieval.answer.base import Candidate, Context, head_fit, proximity
 from retrieval.answer.conditions import clause_conditions, condition_off, full_sentence
-from retrieval.answer.labels import label_fit, quoted
+from retrieval.answer.labels import header_labels, label_fit, quoted
+from retrieval.sentences import fold
 
 _CN = "零〇一二两三四五六七八九十百千"
 _UNIT = (
@@ -103,6 +104,7 @@ class NumberProposer:
             # the full sentence (to its 。) the clause belongs to: sentences are split at ；
             lo, full = full_sentence(h.chunk.text, s.start, s.end) if conditions else (s.start, f)
             held = clause_conditions(full, conditions)
+            inherited = header_labels(fold(h.chunk.text), s.start) if asked_labels else []
             for a, b, t in found:
                 raw = s.text[a:b]
                 q = parse_quantity(t)
@@ -138,7 +140,7 @@ class NumberProposer:
                     "level_bad": 1.0 if qual is None else 0.0,
                     "level_ok": qual if qual else 0.0,
                     # the quoted grade the figure is for (“数额较大”) against the one the question quotes
-                    "label_fit": label_fit(f, a, b, asked_labels, found),
+                    "label_fit": label_fit(f, a, b, asked_labels, found, inherited),
                     # the ；-clause holds fewer of the question's own figures (已满10年不满20年) than a sibling clause
                     # that holds them all: another bracket's figure
                     "condition_off": condition_off(held, s.start - lo + a, len(conditions)),
