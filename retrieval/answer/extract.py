@@ -18,7 +18,7 @@ from retrieval.answer import legacy
 from retrieval.answer.base import Candidate, Context, build_context, common_features, kind_of
 from retrieval.answer.date import DateProposer
 from retrieval.answer.docs import DocProposer
-from retrieval.answer.facts import FactProposer, snap
+from retrieval.answer.facts import FactProposer, is_reference, snap
 from retrieval.answer.lists import ListProposer, trim_items
 from retrieval.answer.number import NumberProposer, unit_flags
 from retrieval.answer.region import RegionProposer
@@ -236,7 +236,8 @@ def mismatched(c: Candidate) -> bool:
     # candidates, 229 wrong ones (2026-12-02); a duration for a count or sum, or the reverse (number.py).
     return (no_evidence or f.get("number_unit_explicit_off", 0.0) > 0 or f.get("number_unit_kind_off", 0.0) > 0 or f.get("number_period_gov", 0.0) <= -0.4 or other_year or f.get("region_other", 0.0) > 0
             or f.get("number_level_bad", 0.0) > 0 or f.get("doc_year_named_other", 0.0) > 0
-            or f.get("number_label_fit", 0.0) < 0 or f.get("number_condition_off", 0.0) > 0)
+            or f.get("number_label_fit", 0.0) < 0 or f.get("number_condition_off", 0.0) > 0
+            or (c.kind == "fact" and is_reference(fold(c.text))))
 
 
 def _publication_first(ranked: list[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:
