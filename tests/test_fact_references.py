@@ -24,3 +24,14 @@ def test_a_reference_is_never_a_fact_answer():
     assert mismatched(Candidate("fact", sent, 0, 3, "第九条", {}))
     assert not mismatched(Candidate("fact", sent, 21, 25, "管理单位", {}))
     assert all(c.text != "第九条" for c in FactProposer().propose(ctx))
+
+
+def test_a_name_interrupted_by_an_aside_is_proposed_whole():
+    s = "开发区管委会与临港综合保税区（以下简称综保区）管理委员会合署办公。"
+    hit = Hit(Chunk("d", 0, 0, len(s), s), "d.txt", DocMeta(), 1.0, {"bm25": 9.0})
+    ctx = build_context("开发区管委会与哪个机构合署办公？", (hit,), tokenize=lambda t: [t[i:i + 2] for i in range(len(t) - 1)],
+                        normalize=str)
+    got = {c.text: (c.start, c.end) for c in FactProposer().propose(ctx)}
+    assert "临港综合保税区管理委员会" in got
+    a, b = got["临港综合保税区管理委员会"]
+    assert s[a:b] == "临港综合保税区（以下简称综保区）管理委员会"  # the cited span is the text as written

@@ -189,13 +189,14 @@ class FactProposer:
             for a, b, t in spans:
                 a2, b2 = snap(f, a, b, bounds)
                 found.append((a2, b2, f[a2:b2]) if (a2, b2) != (a, b) else (a, b, t))
+            found += _across_asides(f, found)
             for a, b, t in dict.fromkeys(found):
                 if _NEVER.match(t.lstrip("（(「“《〈 ")):
                     continue  # 以下简称北京中轴线 as written is no answer (asked for the short name, it is what follows)
                 first = next((x for x in sorted(bounds) if x > a), b)
                 if is_reference(t) or (a in bounds and f[a:min(first, b)] in _CONJ):
                     continue
-                raw = s.text[a:b]
+                raw = s.text[a:b] if len(t) == b - a else _ASIDE_IN.sub("", s.text[a:b], count=1)
                 gap = _gap_features(a, b, gap_list, bounds)
                 out.append(Candidate("fact", s, s.start + a, s.start + b, raw, {
                     **gap,
@@ -225,6 +226,28 @@ class FactProposer:
                     "label_fit": 1.0 if a >= 3 and f[a - 1] in ":：" and f[max(0, a - 5):a - 1][-2:] in q else 0.0,
                 }))
         return out
+
+
+# A name an aside interrupts: 郑州新郑综合保税区（以下简称综保区）管理委员会 names the 管理委员会, not the 保税区.
+_ASIDE_IN = re.compile(r"[（(](?:以下简称|以下称|简称|下称)[^（）()]{1,12}[）)]")
+_ASIDE_THEN_BODY = re.compile(r"[（(](?:以下简称|以下称|简称|下称)[^（）()]{1,12}[）)]([\u4e00-\u9fff]{0,6}?(?:管理委员会|委员会|"
+                              r"管委会|办公室|领导小组|管理局|局|厅|中心|院|部|委|办))(?![长员会])")
+
+
+def _across_asides(f: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Spans followed by an aside and the rest of a body's name, as that whole name without the aside.
+
+        >>> f = "管委会与郑州新郑综合保税区（以下简称综保区）管理委员会实行一个机构"
+        >>> a = f.index("郑州"); b = f.index("（")
+        >>> _across_asides(f, [(a, b, f[a:b])])[0][2]
+        '郑州新郑综合保税区管理委员会'
+    """
+    out = []
+    for a, b, t in found:
+        m = _ASIDE_THEN_BODY.match(f, b)
+        if m:
+            out.append((a, m.end(), t + m.group(1)))
+    return out
 
 
 def _gap_features(a: int, b: int, gap_list: list[Gap], bounds: frozenset[int]) -> dict[str, float]:
