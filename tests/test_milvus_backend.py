@@ -49,6 +49,15 @@ def test_sparse_search_finds_the_term_and_filters(store):
     assert store.sparse_search({}, 5).ids == []
 
 
+def test_a_released_collection_is_loaded_again_and_searched(store):
+    """Milvus answers code 101 for a released collection (a Lite server restarted by another thread's last client):
+    the search loads it and asks once more."""
+    store.client.release_collection(store.collection)
+    assert store.sparse_search({"人工智能": 1.0}, 5).ids
+    store.client.release_collection(store.collection)
+    assert store.count() == len(TEXTS) and store.fetch(["a:0"])
+
+
 def test_term_weights_change_the_order(store):
     """A heavier term counts more: the query text repeats it (index/backends/base.query_text)."""
     first = store.sparse_search({"人工智能": 1.0, "青岛": 0.1}, 2).ids[0]

@@ -293,7 +293,7 @@ class MilvusBackend:
         asked = [i for i, t in enumerate(texts) if t]
         if not asked:
             return out
-        res = self.client.search(self.collection, data=[texts[i] for i in asked], anns_field="sparse", limit=k,
+        res = self._loaded(self.client.search, self.collection, data=[texts[i] for i in asked], anns_field="sparse", limit=k,
                                  filter=where_expr(where), output_fields=["chunk_id"],
                                  search_params={"metric_type": "BM25"})
         for j, i in enumerate(asked):
@@ -304,7 +304,7 @@ class MilvusBackend:
         if not self.dim:
             raise MilvusBackendError(f"{self.uri}: 该集合没有向量 / the collection has no dense side")
         expr = where_expr(where)
-        res = self.client.search(self.collection, data=[np.asarray(vector, np.float32).tolist()], anns_field="dense",
+        res = self._loaded(self.client.search, self.collection, data=[np.asarray(vector, np.float32).tolist()], anns_field="dense",
                                  limit=k, filter=expr, output_fields=["chunk_id"],
                                  search_params={"metric_type": "COSINE", "params": {"ef": max(EF_SEARCH, k)}})
         return self._result(res)
@@ -323,21 +323,32 @@ class MilvusBackend:
                                  param={"metric_type": "COSINE", "params": {"ef": max(EF_SEARCH, k)}}, limit=k,
                                  expr=expr)]
         ranker = RRFRanker(RRF_K) if dense_weight is None else WeightedRanker(1.0 - dense_weight, dense_weight)
-        return self._result(self.client.hybrid_search(self.collection, reqs, ranker=ranker, limit=k,
+        return self._result(self._loaded(self.client.hybrid_search, self.collection, reqs, ranker=ranker, limit=k,
                                                           output_fields=["chunk_id"]))
 
     def fetch(self, chunk_ids: Sequence[str]) -> list[dict[str, Any]]:
         """The stored rows of these chunks (without vectors), in the order asked; missing ids left out."""
         if not chunk_ids:
             return []
-        rows = self.client.get(self.collection, ids=list(chunk_ids),
+        rows = self._loaded(self.client.get, self.collection, ids=list(chunk_ids),
                                output_fields=["chunk_id", "doc_id", "ordinal", "start", "end", "text", "section",
                                               "region", "city", "year", "doc_type"])
         by_id = {r["chunk_id"]: r for r in rows}
         return [by_id[c] for c in chunk_ids if c in by_id]
 
+    def _loaded(self, call, *args, **kw):
+        """``call(*args, **kw)``, once more after ``load_collection()`` when Milvus finds the collection released
+        (code 101: a Lite server restarted by another thread's last client, or a release on a shared server)."""
+        try:
+            return call(*args, **kw)
+        except Exception as e:
+            if getattr(e, "code", None) != 101 and "released" not in str(e) and "not loaded" not in str(e):
+                raise
+            self.client.load_collection(self.collection)
+            return call(*args, **kw)
+
     def count(self) -> int:
-        res = self.client.query(self.collection, filter="", output_fields=["count(*)"])
+        res = self._loaded(self.client.query, self.collection, filter="", output_fields=["count(*)"])
         return int(res[0]["count(*)"]) if res else 0
 
     def close(self) -> None:
