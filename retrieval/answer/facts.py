@@ -13,10 +13,12 @@ how much of the rest of the sentence it holds (much: the sentence is about the q
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from retrieval.answer.base import Candidate, Context, proximity
 from retrieval.answer.gap import Gap
+from retrieval.answer.tidy import ASIDE_HEAD
 from retrieval.sentences import free_runs, split_clauses
 
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
@@ -190,10 +192,11 @@ class FactProposer:
                 a2, b2 = snap(f, a, b, bounds)
                 found.append((a2, b2, f[a2:b2]) if (a2, b2) != (a, b) else (a, b, t))
             found += _across_asides(f, found)
+            starts = sorted(bounds)
             for a, b, t in dict.fromkeys(found):
                 if _NEVER.match(t.lstrip("（(「“《〈 ")):
                     continue  # 以下简称北京中轴线 as written is no answer (asked for the short name, it is what follows)
-                first = next((x for x in sorted(bounds) if x > a), b)
+                first = starts[i] if (i := bisect.bisect_right(starts, a)) < len(starts) else b
                 if is_reference(t) or (a in bounds and f[a:min(first, b)] in _CONJ):
                     continue
                 raw = s.text[a:b] if len(t) == b - a else _ASIDE_IN.sub("", s.text[a:b], count=1)
@@ -229,9 +232,9 @@ class FactProposer:
 
 
 # A name an aside interrupts: 郑州新郑综合保税区（以下简称综保区）管理委员会 names the 管理委员会, not the 保税区.
-_ASIDE_IN = re.compile(r"[（(](?:以下简称|以下称|简称|下称)[^（）()]{1,12}[）)]")
-_ASIDE_THEN_BODY = re.compile(r"[（(](?:以下简称|以下称|简称|下称)[^（）()]{1,12}[）)]([\u4e00-\u9fff]{0,6}?(?:管理委员会|委员会|"
-                              r"管委会|办公室|领导小组|管理局|局|厅|中心|院|部|委|办))(?![长员会])")
+_ASIDE_IN = re.compile(ASIDE_HEAD + r"[^（）()]{1,12}[）)]")
+_ASIDE_THEN_BODY = re.compile(_ASIDE_IN.pattern + r"([\u4e00-\u9fff]{0,6}?(?:管理委员会|委员会|管委会|办公室|领导小组|管理局|局|厅|"
+                              r"中心|院|部|委|办))(?![长员会])")
 
 
 def _across_asides(f: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

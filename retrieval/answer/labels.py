@@ -3,8 +3,8 @@
 Legal texts state thresholds for several labelled grades in one sentence, the figures in one run and the labels
 in another after 分别 ("respectively"): the k-th figure is the k-th label's. Elsewhere a sentence grades its figure
 with one quoted label (…的，可以认定为“情节特别严重”). A question that quotes a label (“数额较大”, “情节严重”,
-“两重”) asks for that label's figure, not a sibling's — a label of the same kind (sharing a character with
-it) that the question does not name.
+“两重”) asks for that label's figure, not a sibling's — a label of the same kind (sharing half its
+characters) that the question does not name.
 
     >>> from retrieval.answer.number import find_quantities as fq
     >>> f = "纳税人逃避缴纳税款十万元以上、五十万元以上的，应当分别认定为“数额较大”、“数额巨大”。"
@@ -24,6 +24,8 @@ it) that the question does not name.
 from __future__ import annotations
 
 import re
+
+from retrieval.answer.tidy import MARK_RE
 
 _QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{1,16})[”\"」』’]")
 # The figures of one run: quantities joined by 、 / 和 / 或者 / ， (一万元以上、五万元以上、十万元以上).
@@ -82,11 +84,14 @@ def _siblings(x: str, y: str) -> bool:
     return 2 * len(set(x) & set(y)) >= min(len(set(x)), len(set(y)))
 
 
-_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十\d]+[)）]")
+_ITEM = re.compile(r"^\s*" + MARK_RE)
 _HEADER = re.compile(r"[^。\n：:]*(?:认定为|视为|属于|构成|定为)[^。\n：:]*[：:]\s*$")
 
 
-def header_labels(text: str, start: int, reach: int = 600) -> list[str]:
+HEADER_REACH = 600  # characters before a numbered item its header may stand (a few items of a legal article)
+
+
+def header_labels(text: str, start: int, reach: int = HEADER_REACH) -> list[str]:
     """The grade a numbered item inherits from the clause that announces the items: …具有下列情形之一的，应当认定为
     “情节严重”：（一）非法经营数额在五百万元以上的；— [] when the item at ``start`` of ``text`` (folded) is no numbered
     item or no grading header announces it.
@@ -99,7 +104,7 @@ def header_labels(text: str, start: int, reach: int = 600) -> list[str]:
         return []
     lo = max(0, start - reach)
     colon = max(text.rfind("：", lo, start), text.rfind(":", lo, start))
-    if colon < 0 or re.search(r"[。\n](?!\s*[（(][一二三四五六七八九十\d]+[)）])", text[colon:start]):
+    if colon < 0 or re.search(r"[。\n](?!\s*" + MARK_RE + ")", text[colon:start]):
         return []  # a full stop after the header that is not an item's: the items ended
     head = _HEADER.search(text, max(text.rfind("。", lo, colon), text.rfind("\n", lo, colon)) + 1, colon + 1)
     return quoted(head.group(0)) if head else []

@@ -19,6 +19,7 @@ import re
 from retrieval.answer import legacy
 from retrieval.answer.base import Candidate, Context, proximity
 from retrieval.answer.clause_values import clause_value_lists
+from retrieval.answer.tidy import ASIDE_HEAD
 from retrieval.sentences import fold
 
 
@@ -51,7 +52,7 @@ _LEAD_IN = re.compile(r"^(?:的|为|是|有|把|将|对|在|以|由|从|向|和|
 _WEAK_LEAD = re.compile(r"^(?:的|和|及|与|在|以|由|从|向|对|有|共)$")
 # (Not 的: a last item may hold one — 吊销公安机关发放的许可证; an attributive list keeps its head, which scoring allows.)
 _TAIL = re.compile(r"^(?:为|等|作为|是|这|共|[一两二三四五六七八九十\d]+(?:个|种|类|项|大|方面|级|部分|省|市|区|县|家|所|条|批)\w*)$")
-_ASIDE = re.compile(r"[（(](?:以下简称|以下称|简称|下称)[^）)]*(?:[）)]|$)")
+_ASIDE = re.compile(ASIDE_HEAD + r"[^）)]*(?:[）)]|$)")
 
 
 def trim_items(items: list[str], q: str, words) -> list[str]:

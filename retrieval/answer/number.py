@@ -18,7 +18,7 @@ from retrieval import qtype
 from retrieval.answer import legacy
 from retrieval.answer.base import Candidate, Context, head_fit, proximity
 from retrieval.answer.conditions import clause_conditions, condition_off, full_sentence
-from retrieval.answer.labels import header_labels, label_fit, quoted
+from retrieval.answer.labels import HEADER_REACH, header_labels, label_fit, quoted
 from retrieval.sentences import fold
 
 _CN = "零〇一二两三四五六七八九十百千"
@@ -104,7 +104,8 @@ class NumberProposer:
             # the full sentence (to its 。) the clause belongs to: sentences are split at ；
             lo, full = full_sentence(h.chunk.text, s.start, s.end) if conditions else (s.start, f)
             held = clause_conditions(full, conditions)
-            inherited = header_labels(fold(h.chunk.text), s.start) if asked_labels else []
+            w = max(0, s.start - HEADER_REACH)  # fold only the window a header may stand in
+            inherited = header_labels(fold(h.chunk.text[w:s.start + 8]), s.start - w) if asked_labels else []
             for a, b, t in found:
                 raw = s.text[a:b]
                 q = parse_quantity(t)

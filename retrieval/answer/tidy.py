@@ -14,8 +14,11 @@ import re
 _PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕"}
 _CLOSE = {v: k for k, v in _PAIRS.items()}
 # An enumeration mark that opens a clause: （一） (1) 一） 二、 3. ①
-_MARK = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,2}、|"
-                   r"\d{1,2}[.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])")
+MARK_RE = (r"(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,2}、|"
+           r"\d{1,2}[.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])")
+_MARK = re.compile("^" + MARK_RE)
+# The opening of an aside that names something for short: （以下简称综保区）
+ASIDE_HEAD = r"[（(](?:以下简称|以下称|简称|下称)"
 _PUNCT = "、，,。；;：:！!？? \u3000"
 
 
