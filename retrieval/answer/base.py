@@ -32,6 +32,7 @@ from retrieval.answer.subject import (
     content_words,
     groups_missing,
     modifier_missing,
+    sibling_head,
     subject_missing,
     subject_words,
 )
@@ -103,9 +104,7 @@ class Context:
         just before it, its document's title and section — computed once per sentence, read by every candidate."""
         key = (s.hit, s.start)
         if key not in self._subject_fit:
-            h = self.hits[s.hit]
-            window = fold(h.chunk.text[max(0, s.start - WINDOW):s.end] + " " + h.meta.title + " "
-                          + " ".join(h.chunk.section))
+            window = self.window(s)
             if self.subject_groups:
                 missing, rarest = groups_missing(self.subject_groups, self.subject_idf, window)
                 self._subject_fit[key] = {"sent_subject_missing": missing, "sent_rarest_missing": rarest}
@@ -115,6 +114,11 @@ class Context:
                                           "sent_modifier_missing": modifier_missing(self.subject, self.subject_idf,
                                                                                     window)}
         return self._subject_fit[key]
+
+    def window(self, s: Sentence) -> str:
+        """The reading window of ``s`` (folded): the sentence, the text just before it, its document's title and section."""
+        h = self.hits[s.hit]
+        return fold(h.chunk.text[max(0, s.start - WINDOW):s.end] + " " + h.meta.title + " " + " ".join(h.chunk.section))
 
     def boundaries(self, f: str) -> frozenset[int]:
         """Word boundaries of a (folded) sentence: where spans may start and end; every position without a segmenter."""
@@ -331,6 +335,9 @@ def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
     }
     if ctx.subject:  # a figure in a sentence without 棉花 is not the 棉花产量 asked
         f.update(ctx.subject_fit(s))
+        if ctx.segment is not None and c.start > s.start:  # …nor one the clause gives another modifier: 粮食产量
+            f["sibling_head"] = 1.0 if sibling_head(ctx.subject, ctx.question_folded, ctx.window(s), s.folded,
+                                                    s.folded[:c.start - s.start], ctx.segment) else 0.0
     if ctx.asked:  # the span's own clause (and the one before it) about another thing: 主动审查…2个月内 for 专项审查
         f.update(clause_fit(ctx, s.folded, c.start - s.start, c.end - s.start, fold(h.meta.title)))
     # Year / period the question asks vs the document: the year of a report or law, its title, its text.
