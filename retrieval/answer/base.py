@@ -356,6 +356,8 @@ def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
         named = any(r in meta or r in s.folded or r in fold(h.meta.title) for r in ctx.regions)
         f["region_match"] = 1.0 if named else 0.0
         f["region_other"] = 1.0 if (not named and h.meta.region and h.meta.region != "全国") else 0.0
+        # …nor in the text just before the sentence or its section: a national figure for 上海市有几个
+        f["region_absent"] = 0.0 if named or any(r in ctx.window(s) for r in ctx.regions) else 1.0
     return f
 
 

@@ -226,7 +226,7 @@ def mismatched(c: Candidate) -> bool:
     another year than the question gives its document (a title of 2022 for "the 2023 report"), the figure counts
     the thing at another administrative level (省级 vs 国家重点实验室), or it is graded with a sibling of the label the
     question quotes (“数额巨大” for “数额较大”, ``labels.py``), or the sentence states the metric asked with another
-    modifier and lacks the question's (粮食产量 for 棉花产量).
+    modifier and lacks the question's (粮食产量 for 棉花产量), or the place the question names is nowhere near it.
     """
     f = c.features
     other_year = f.get("number_period_gov", 0.0) < 0 and not f.get("period_in_sent") and not f.get("doc_year_match")
@@ -241,6 +241,10 @@ def mismatched(c: Candidate) -> bool:
             # the sentence gives the head asked another modifier (粮食产量 for 棉花产量, subject.sibling_head): 46
             # wrong training candidates of 678 questions, 2 right ones (both by value from a sibling document), 2026-12-06
             or f.get("sibling_head", 0.0) > 0
+            # a place the question names that neither the document's region, its title, the sentence nor the text
+            # just before it names (a national total for 上海市有几个): 203 wrong training candidates, 2 right (both by
+            # value from another document), 2026-12-06
+            or f.get("region_absent", 0.0) > 0
             or (c.kind == "fact" and is_reference(fold(c.text))))
 
 
