@@ -120,6 +120,13 @@ _CLAUSE_CUT = "，,。；;：:、（）()"
 _SCOPE = re.compile(r"^(?:我|本|各|该|上述|其|全|这|此|当|同)")
 
 
+def _scope(w: str) -> bool:
+    """A word of scope or time (我国, 全国, 本市, 今年, 上半年), not of kind: 今年|高校毕业生 is the 全国高校毕业生 asked."""
+    import jieba.posseg as posseg  # noqa: PLC0415 - the tagger loads its model on first use
+
+    return bool(_SCOPE.match(w)) or any(p.flag in ("t", "r", "m") for p in posseg.lcut(w))
+
+
 def sibling_head(words: Sequence[str], question: str, window: str, sentence: str, head_clause: str,
                  segment: Callable[[str], Sequence[str]]) -> str:
     """The modifier the sentence gives a head the question modifies otherwise, when the span's clause is about that
@@ -139,6 +146,8 @@ def sibling_head(words: Sequence[str], question: str, window: str, sentence: str
         '粮食'
         >>> sibling_head(["粮食", "产量"], "1985年粮食产量达到多少", f, f, "到一九八五年，粮食产量达到", seg)
         ''
+        >>> sibling_head(["全国", "产量"], "全国产量达到多少", "今年产量达到", "今年产量达到", "今年产量达到", lambda s: ["今年", "产量", "达到"])
+        ''
     """
     clause = head_clause[max((i + 1 for i, ch in enumerate(head_clause) if ch in _CLAUSE_CUT), default=0):]
     if not clause:
@@ -151,6 +160,6 @@ def sibling_head(words: Sequence[str], question: str, window: str, sentence: str
                 # the modifier: the word before the head, or the rest of a compound ending in it (粮食产量)
                 prev = cut[i - 1] if w == head and i else (w[:-len(head)] if len(w) > len(head) and w.endswith(head) else "")
                 if prev and len(prev) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", prev) and prev not in question \
-                        and not set(prev) & set(m) and not _SCOPE.match(prev):
+                        and not set(prev) & set(m) and not _scope(prev) and not _scope(m):
                     return prev
     return ""
