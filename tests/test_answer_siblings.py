@@ -1,11 +1,11 @@
-"""A figure of a sibling metric (subject.sibling_head): the question's head word with another modifier; own sentences."""
+"""A figure of a sibling metric (subject.sibling_heads): the question's head word with another modifier; own sentences."""
 
 import jieba
 import pytest
 
 from ingest.types import Chunk, DocMeta
 from retrieval.answer.extract import NOT_FOUND, extract_answer
-from retrieval.answer.subject import sibling_head
+from retrieval.answer.subject import sibling_heads
 from retrieval.types import Hit
 
 jieba.setLogLevel(60)
@@ -21,17 +21,17 @@ def _ask(q: str, text: str) -> str:
 
 def test_another_modifier_of_the_asked_head_is_found():
     seg = lambda s: [w for w in ("小麦", "产量", "达到", "一千五百万吨", "，", "油料", "三百万吨") if w in s]  # noqa: E731
-    assert sibling_head(["玉米", "产量"], "玉米产量达到多少", PLAN, PLAN, PLAN[:PLAN.index("一千五")], seg) == "小麦"
+    assert sibling_heads(["玉米", "产量"], "玉米产量达到多少", PLAN, PLAN, seg) == {"产量": "小麦"}
 
 
 @pytest.mark.parametrize(("words", "question", "reason"), [
     (["小麦", "产量"], "小麦产量达到多少", "the modifier asked is in the sentence"),
     (["全国", "产量"], "全国产量达到多少", "no head with another modifier that is not a scope word"),
-    (["玉米", "面积"], "玉米面积有多大", "the head asked is not in the span's clause"),
+    (["玉米", "面积"], "玉米面积有多大", "the head asked is not in the sentence"),
 ])
 def test_no_sibling(words, question, reason):
     text = "到二〇三〇年，我国产量达到一千五百万吨，比上年增长三成。" if words[0] == "全国" else PLAN
-    assert sibling_head(words, question, text, text, text[:text.index("一千五")], jieba.lcut) == "", reason
+    assert sibling_heads(words, question, text, text, jieba.lcut) == {}, reason
 
 
 def test_the_sibling_metrics_figures_are_not_the_answer():

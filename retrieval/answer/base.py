@@ -32,10 +32,11 @@ from retrieval.answer.subject import (
     content_words,
     groups_missing,
     modifier_missing,
-    sibling_head,
+    sibling_heads,
     subject_missing,
     subject_words,
 )
+from retrieval.answer.tidy import clause_start
 from retrieval.sentences import fold
 from retrieval.types import Hit
 
@@ -91,6 +92,8 @@ class Context:
     asked: tuple[str, ...] = ()  # the subject words of the question's own clause, around its question word
     _gaps: dict = field(default_factory=dict, repr=False)
     _subject_fit: dict = field(default_factory=dict, repr=False)
+    _windows: dict = field(default_factory=dict, repr=False)
+    _siblings: dict = field(default_factory=dict, repr=False)
 
     def gaps(self, s: Sentence) -> list:
         """Spans of ``s`` in the question's gap (``gap.py``; Chinese questions), computed once per sentence."""
@@ -116,9 +119,23 @@ class Context:
         return self._subject_fit[key]
 
     def window(self, s: Sentence) -> str:
-        """The reading window of ``s`` (folded): the sentence, the text just before it, its document's title and section."""
-        h = self.hits[s.hit]
-        return fold(h.chunk.text[max(0, s.start - WINDOW):s.end] + " " + h.meta.title + " " + " ".join(h.chunk.section))
+        """The reading window of ``s`` (folded, once per sentence): the sentence, the text just before it, its
+        document's title and section."""
+        key = (s.hit, s.start)
+        if key not in self._windows:
+            h = self.hits[s.hit]
+            self._windows[key] = fold(h.chunk.text[max(0, s.start - WINDOW):s.end] + " " + h.meta.title + " "
+                                      + " ".join(h.chunk.section))
+        return self._windows[key]
+
+    def siblings(self, s: Sentence) -> dict[str, str]:
+        """Heads of the question's metric that ``s`` gives another modifier (``subject.sibling_heads``), once per
+        sentence; none without a segmenter."""
+        key = (s.hit, s.start)
+        if key not in self._siblings:
+            self._siblings[key] = {} if self.segment is None else sibling_heads(
+                self.subject, self.question_folded, self.window(s), s.folded, self.segment)
+        return self._siblings[key]
 
     def boundaries(self, f: str) -> frozenset[int]:
         """Word boundaries of a (folded) sentence: where spans may start and end; every position without a segmenter."""
@@ -335,9 +352,10 @@ def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
     }
     if ctx.subject:  # a figure in a sentence without 棉花 is not the 棉花产量 asked
         f.update(ctx.subject_fit(s))
-        if ctx.segment is not None and c.start > s.start:  # …nor one the clause gives another modifier: 粮食产量
-            f["sibling_head"] = 1.0 if sibling_head(ctx.subject, ctx.question_folded, ctx.window(s), s.folded,
-                                                    s.folded[:c.start - s.start], ctx.segment) else 0.0
+        if siblings := ctx.siblings(s):  # …nor one whose clause is about a head the sentence modifies otherwise: 粮食产量
+            a = c.start - s.start
+            clause = s.folded[clause_start(s.folded, a):a]
+            f["sibling_head"] = 1.0 if any(head in clause for head in siblings) else 0.0
     if ctx.asked:  # the span's own clause (and the one before it) about another thing: 主动审查…2个月内 for 专项审查
         f.update(clause_fit(ctx, s.folded, c.start - s.start, c.end - s.start, fold(h.meta.title)))
     # Year / period the question asks vs the document: the year of a report or law, its title, its text.
@@ -375,8 +393,7 @@ def head_fit(ctx: Context, f: str, a: int) -> float:
         >>> head_fit(ctx, "粮食产量八千亿斤，钢产量六千万吨", 12), head_fit(ctx, "粮食产量八千亿斤，钢产量六千万吨", 4)
         (1.0, 0.5)
     """
-    lo = max((i + 1 for i in range(a - 1, -1, -1) if f[i] in "，,。；;：:、（）()"), default=0)
-    head = f[lo:a]
+    head = f[clause_start(f, a):a]
     if ctx.segment is None or not head:
         return 0.5
     words = [w for w in ctx.segment(head) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]

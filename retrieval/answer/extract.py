@@ -238,7 +238,7 @@ def mismatched(c: Candidate) -> bool:
     return (no_evidence or f.get("number_unit_explicit_off", 0.0) > 0 or f.get("number_unit_kind_off", 0.0) > 0 or f.get("number_period_gov", 0.0) <= -0.4 or other_year or f.get("region_other", 0.0) > 0
             or f.get("number_level_bad", 0.0) > 0 or f.get("doc_year_named_other", 0.0) > 0
             or f.get("number_label_fit", 0.0) < 0 or f.get("number_condition_off", 0.0) > 0
-            # the sentence gives the head asked another modifier (粮食产量 for 棉花产量, subject.sibling_head): 44
+            # the sentence gives the head asked another modifier (粮食产量 for 棉花产量, subject.sibling_heads): 44
             # wrong training candidates of 678 questions, 2 right ones (both by value from a sibling document), 2026-12-06
             or f.get("sibling_head", 0.0) > 0
             # a place the question names that neither the document's region, its title, the sentence nor the text

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 WINDOW = 120  # characters of the passage before the sentence that belong to its reading (a clause or two)
 
@@ -115,11 +116,11 @@ def modifier_missing(words: Sequence[str], idf: dict[str, float], window: str) -
     return round(worst, 3)
 
 
-_CLAUSE_CUT = "，,。；;：:、（）()"
 # Words that name the scope, not the kind (我国人口 is the 全国人口 asked; 本市, 各级, 上述…)
 _SCOPE = re.compile(r"^(?:我|本|各|该|上述|其|全|这|此|当|同)")
 
 
+@lru_cache(maxsize=4096)
 def _scope(w: str) -> bool:
     """A word of scope or time (我国, 全国, 本市, 今年, 上半年), not of kind: 今年|高校毕业生 is the 全国高校毕业生 asked."""
     import jieba.posseg as posseg  # noqa: PLC0415 - the tagger loads its model on first use
@@ -127,39 +128,37 @@ def _scope(w: str) -> bool:
     return bool(_SCOPE.match(w)) or any(p.flag in ("t", "r", "m") for p in posseg.lcut(w))
 
 
-def sibling_head(words: Sequence[str], question: str, window: str, sentence: str, head_clause: str,
-                 segment: Callable[[str], Sequence[str]]) -> str:
-    """The modifier the sentence gives a head the question modifies otherwise, when the span's clause is about that
-    head; or ''.
+def sibling_heads(words: Sequence[str], question: str, window: str, sentence: str,
+                  segment: Callable[[str], Sequence[str]]) -> dict[str, str]:
+    """The heads of the question's metric that the sentence gives another modifier, each with that modifier.
 
     The question asks for 棉花|产量; the sentence says 粮食|产量 and no 棉花 is in its reading ``window``: its figures of
-    产量 are other metrics' (八千亿斤 of 粮食产量, and 六千万吨 of 钢产量 beside it; 城镇登记失业率 for 城镇调查失业率).
-    ``words`` are the question's subject words in order, ``sentence`` the folded sentence, ``head_clause`` its text
-    from the start of the span's clause to the span, ``segment`` the segmenter. The modifier must be a word of two or
-    more characters that the question lacks and that shares no character with the question's (全国 ↔ 我国).
+    产量 are other metrics' (八千亿斤 of 粮食产量, and 六千万吨 of 钢产量 beside it; 城镇登记失业率 for 城镇调查失业率) — a
+    figure whose own clause holds such a head is never the answer. ``words`` are the question's subject words in
+    order, ``sentence`` the folded sentence, ``segment`` the segmenter. The modifier must be a word of two or more
+    characters that the question lacks, that shares no character with the question's (全国 ↔ 我国) and that names
+    no scope or time (我国, 今年).
 
-        >>> seg = lambda s: [w for w in ("到一九八五年", "，", "粮食产量", "达到", "八千亿斤", "钢产量", "六千万吨") if w in s]
+        >>> seg = lambda s: ["到一九八五年", "，", "粮食产量", "达到", "八千亿斤", "，", "钢产量", "六千万吨"]
         >>> f = "到一九八五年，粮食产量达到八千亿斤，钢产量六千万吨"
-        >>> sibling_head(["棉花", "产量"], "1985年棉花产量达到多少", f, f, "到一九八五年，粮食产量达到", seg)
-        '粮食'
-        >>> sibling_head(["棉花", "产量"], "1985年棉花产量达到多少", f, f, f[:-4], seg)
-        '粮食'
-        >>> sibling_head(["粮食", "产量"], "1985年粮食产量达到多少", f, f, "到一九八五年，粮食产量达到", seg)
-        ''
-        >>> sibling_head(["全国", "产量"], "全国产量达到多少", "今年产量达到", "今年产量达到", "今年产量达到", lambda s: ["今年", "产量", "达到"])
-        ''
+        >>> sibling_heads(["棉花", "产量"], "1985年棉花产量达到多少", f, f, seg)
+        {'产量': '粮食'}
+        >>> sibling_heads(["粮食", "产量"], "1985年粮食产量达到多少", f, f, seg)
+        {}
+        >>> sibling_heads(["全国", "产量"], "全国产量达到多少", "今年产量达到", "今年产量达到", lambda s: ["今年", "产量", "达到"])
+        {}
     """
-    clause = head_clause[max((i + 1 for i, ch in enumerate(head_clause) if ch in _CLAUSE_CUT), default=0):]
-    if not clause:
-        return ""
+    out: dict[str, str] = {}
     cut = None
     for m, head in zip(words, words[1:], strict=False):
-        if m + head in question and m not in window and head in clause:
-            cut = cut or list(segment(sentence))
-            for i, w in enumerate(cut):
-                # the modifier: the word before the head, or the rest of a compound ending in it (粮食产量)
-                prev = cut[i - 1] if w == head and i else (w[:-len(head)] if len(w) > len(head) and w.endswith(head) else "")
-                if prev and len(prev) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", prev) and prev not in question \
-                        and not set(prev) & set(m) and not _scope(prev) and not _scope(m):
-                    return prev
-    return ""
+        if head in out or m + head not in question or m in window or head not in sentence or _scope(m):
+            continue
+        cut = cut or list(segment(sentence))
+        for i, w in enumerate(cut):
+            # the modifier: the word before the head, or the rest of a compound ending in it (粮食产量)
+            prev = cut[i - 1] if w == head and i else (w[:-len(head)] if len(w) > len(head) and w.endswith(head) else "")
+            if prev and len(prev) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", prev) and prev not in question \
+                    and not set(prev) & set(m) and not _scope(prev):
+                out[head] = prev
+                break
+    return out

@@ -20,6 +20,16 @@ _MARK = re.compile("^" + MARK_RE)
 # The opening of an aside that names something for short: （以下简称综保区）
 ASIDE_HEAD = r"[（(](?:以下简称|以下称|简称|下称)"
 _PUNCT = "、，,。；;：:！!？? \u3000"
+CLAUSE_CUT = "，,。；;：:、（）()"  # where the clause a figure or span sits in begins
+
+
+def clause_start(f: str, a: int) -> int:
+    """Where the clause holding position ``a`` of ``f`` begins: after the last clause mark before ``a``.
+
+        >>> clause_start("粮食产量八千亿斤，钢产量六千万吨", 12)
+        9
+    """
+    return max((i + 1 for i in range(a - 1, -1, -1) if f[i] in CLAUSE_CUT), default=0)
 
 
 def edges(text: str) -> tuple[int, int]:
