@@ -38,7 +38,7 @@ from ingest.types import Chunk, Document, LoadError
 Progress = Callable[[str, int, int], None]
 
 # Bump when ingest/chunking logic changes so that reuse of stored documents is refused.
-INGEST_VERSION = 2  # 2: articles numbered past 第一千条 (the Civil Code) are articles, not body text
+INGEST_VERSION = 3  # 3: a sidecar's English title gives way to the Chinese one the text states (title_en); 2: articles numbered past 第一千条 (the Civil Code) are articles, not body text
 
 
 @dataclass

@@ -28,7 +28,7 @@ from typing import Any
 from config import IngestLimits
 from ingest.chrome import chrome_spans
 from ingest.encoding import decode_bytes
-from ingest.metadata import infer_metadata
+from ingest.metadata import infer_metadata, localize_title
 from ingest.types import Document, LoadError, Region, sha256_bytes
 
 
@@ -175,6 +175,7 @@ def load_file(path: Path, overrides: dict[str, Any] | None = None, root: Path | 
             meta = meta.with_overrides(overrides)
         except (TypeError, ValueError) as e:
             raise LoadError(str(path), f"元数据有误 / bad metadata override: {e}") from None
+    meta = localize_title(meta, loaded.text)
     src = meta.source or str(path)
     meta = meta.with_overrides({"source": f"{src} ({loaded.source})" if loaded.source else src})
     return Document(

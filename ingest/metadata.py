@@ -131,6 +131,48 @@ def infer_title(text: str, name: str = "") -> str:
     return Path(name).stem if name else ""
 
 
+# A Chinese title names a kind of document at its end (…行动方案, …管理办法（试行）, …建设指南（2021 版）).
+_TITLE_END = (r"(?:方案|计划|意见|办法|规定|条例|通知|指引|指南|细则|规划|纲要|要求|标准|决定|报告|措施|政策|公告|通告|函|"
+              r"批复|法|规范|规则|目录|清单|白皮书|战略|行动|倡议)(?:[（(][^（()）]{1,20}[)）])?")
+_ZH_TITLE_LINE = re.compile(rf"^[^。；，,\s]{{4,60}}?{_TITLE_END}$")
+# …or the notice that issues it quotes it: 现将《…》印发给你们, or the text opens with it: 《…》已经…审议通过
+_ZH_TITLE_QUOTED = re.compile(rf"(?:现将|^)《([^《》\n]{{4,60}}?{_TITLE_END})》|《([^《》\n]{{4,60}}?{_TITLE_END})》已[经于]")
+
+
+def chinese_title(text: str) -> str:
+    """The Chinese title a document states itself — its title line, or the 《name》 its notice issues — or "".
+
+    For a sidecar that gives a Chinese document an English title (a translated catalogue): the Chinese title is
+    what a Chinese reader cites and searches by (``localize_title``).
+
+        >>> chinese_title("数字山东2021行动方案\\n\\n为加快建设数字强省，制定本方案。")
+        '数字山东2021行动方案'
+        >>> chinese_title("各有关单位：\\n现将《中小企业数字化转型指南》印发给你们，请结合实际抓好落实。")
+        '中小企业数字化转型指南'
+        >>> chinese_title("为贯彻落实《新一代人工智能发展规划》，结合本市实际，提出如下意见。")
+        ''
+    """
+    line = infer_title(text, "").replace(" ", "")
+    if _ZH_TITLE_LINE.match(line):
+        return infer_title(text, "")
+    m = _ZH_TITLE_QUOTED.search(text[:400].lstrip())
+    return (m.group(1) or m.group(2)) if m else ""
+
+
+def localize_title(meta: DocMeta, text: str) -> DocMeta:
+    """``meta`` with the document's own Chinese title when its title (from a sidecar) has no Chinese in it; the
+    English one is kept as ``title_en``. Unchanged when the text states no Chinese title.
+
+        >>> m = localize_title(DocMeta(title="Action Plan for Digital Shandong 2021"), "数字山东2021行动方案\\n正文。")
+        >>> m.title, m.title_en
+        ('数字山东2021行动方案', 'Action Plan for Digital Shandong 2021')
+    """
+    if not meta.title or re.search(r"[\u4e00-\u9fff]", meta.title):
+        return meta
+    zh = chinese_title(text)
+    return meta.with_overrides({"title": zh, "title_en": meta.title}) if zh else meta
+
+
 def infer_date(text: str) -> str:
     lines = _lines(text)
     top = lines[:30]

@@ -24,6 +24,7 @@ class DocMeta:
     """
 
     title: str = ""
+    title_en: str = ""  # an English title a sidecar gave, when ``title`` is the Chinese one the text itself states
     date: str = ""  # ISO ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; "" when unknown
     year: int | None = None
     region: str = ""

@@ -45,7 +45,7 @@ class DocMatcher:
         post: dict[str, list[int]] = defaultdict(list)
         self.doc_tokens: list[frozenset[str]] = []
         for d, m in enumerate(metas):
-            text = f"{m.title} {m.issuer}"
+            text = f"{m.title} {m.title_en} {m.issuer}"  # an English title a sidecar gave is matched too
             toks = {t for t in tokenize(text) if t.strip()}
             if aliases is not None and aliases[d]:
                 toks |= {t for t in tokenize(aliases[d]) if t.strip()}

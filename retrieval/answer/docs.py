@@ -25,6 +25,8 @@ class DocProposer:
             seen.add(h.chunk.doc_id)
             if asks_year and h.meta.year:
                 title = f"{h.meta.year}年（{title}）"
+            elif ctx.english and h.meta.title_en:  # the Chinese title the document states, then the English one
+                title = f"{title} ({h.meta.title_en})"
             ft = fold(title)
             bg = [ft[i:i + 2] for i in range(len(ft) - 1)]
             out.append(Candidate("doc", s, s.start, s.end, title, {
