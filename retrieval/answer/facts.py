@@ -52,6 +52,9 @@ _ASKED_PERSON_EN = re.compile(r"\b(?:which|what)\s+(?:[a-z\-']+\s+){0,3}(?:premi
                               r"governor|mayor|secretary|spokesperson)s?\b", re.I)
 
 
+_ASKED_ZH_NOUN_EN = re.compile(r"\b(?:which|what)\s+([\u4e00-\u9fff]{2,6})(?![\u4e00-\u9fff])", re.I)
+
+
 def asked_kind(q: str) -> tuple[str, str]:
     """(kind, noun) a fact question asks for: ("org", 部门), ("person", 总理), ("noun", 仪式), or ("", "").
 
@@ -59,12 +62,19 @@ def asked_kind(q: str) -> tuple[str, str]:
         (('org', '部门'), ('noun', '仪式'), ('who', ''))
         >>> asked_kind("which municipal department enforces the rules?"), asked_kind("delivered by which State Council premier?")
         (('org', ''), ('person', ''))
+        >>> asked_kind("which 主管部门 approves the plan?"), asked_kind("what 仪式 is held?")
+        (('org', ''), ('noun', '仪式'))
     """
     if _ASKED_PERSON_EN.search(q):
         return "person", ""
     if _ASKED_ORG_EN.search(q):
         return "org", ""
     m = _ASKED.search(q)
+    if m is None and (mixed := _ASKED_ZH_NOUN_EN.search(q)):  # which 责任单位 …: the Chinese noun's own kind
+        n = mixed.group(1)
+        kind = next((k for k, nouns in (("org", _ORG_NOUNS), ("person", _PERSON_NOUNS))
+                     for x in nouns if n.endswith(x) or n.startswith(x)), "noun")
+        return kind, n if kind == "noun" else ""
     if m is None:
         return ("who", "") if re.search(r"谁|\bwho\b|\bwhom\b", q) else ("", "")
     n = m.group(1)
