@@ -207,6 +207,44 @@ def question_periods(question: str) -> tuple[str, ...]:
         names = {13: "十三五", 14: "十四五", 15: "十五五"}
         if n in names:
             out.append(names[n])
+    out += [str(y) for y in session_years(question)]
+    return tuple(dict.fromkeys(out))
+
+
+# The year each National People's Congress held its first session; its later sessions follow one a year, except the
+# 2nd NPC's third and fourth (1962, 1963). Historical fact, shared by the Chinese and English forms below.
+NPC_FIRST_YEAR = {1: 1954, 2: 1959, 3: 1964, 4: 1975, 5: 1978, 6: 1983, 7: 1988, 8: 1993, 9: 1998, 10: 2003,
+                  11: 2008, 12: 2013, 13: 2018, 14: 2023}
+_NPC_SESSION_YEAR = {(2, 3): 1962, (2, 4): 1963}
+_NPC_ZH = re.compile(r"第?([一二三四五六七八九十]{1,3})届全国(?:人民代表大会|人大)(?!常务委员会|常委会)第?([一二三四五六七八九十])次")
+_EN_ORD = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                                       "twelfth thirteenth fourteenth".split(), 1)}
+_ORD_EN = r"\d{1,2}(?:st|nd|rd|th)|" + "|".join(_EN_ORD)
+_NPC_EN = re.compile(rf"\b(?P<s>{_ORD_EN}) session of the (?P<n>{_ORD_EN}) (?:national people['’]s congress|npc)\b", re.I)
+
+
+def _ordinal(s: str) -> int | None:
+    s = s.lower()
+    return int(re.match(r"\d+", s).group(0)) if s[:1].isdigit() else _EN_ORD.get(s)
+
+
+def session_years(question: str) -> tuple[int, ...]:
+    """Years of the National People's Congress sessions a question names (十三届全国人大三次会议 → 2020).
+
+        >>> session_years("十三届全国人大三次会议的决议"), session_years("第二届全国人民代表大会第三次会议")
+        ((2020,), (1962,))
+        >>> session_years("the Second Session of the 12th National People's Congress"), session_years("十三届全国人大常委会第三次会议")
+        ((2014,), ())
+    """
+    out: list[int] = []
+    for m in _NPC_ZH.finditer(fold(question)):
+        n, k = cn_int(m.group(1)), cn_int(m.group(2))
+        if n in NPC_FIRST_YEAR and k:
+            out.append(_NPC_SESSION_YEAR.get((n, k), NPC_FIRST_YEAR[n] + k - 1))
+    for m in _NPC_EN.finditer(question):
+        k, n = _ordinal(m.group("s")), _ordinal(m.group("n"))
+        if n in NPC_FIRST_YEAR and k:
+            out.append(_NPC_SESSION_YEAR.get((n, k), NPC_FIRST_YEAR[n] + k - 1))
     return tuple(dict.fromkeys(out))
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from retrieval.lexicon import STOPWORDS, Expansion, Lexicon, default_lexicon, english_words
 from retrieval.numbers_en import YEAR as _YEAR
 from retrieval.numbers_en import _english_numbers, english_number  # noqa: F401 - english_number re-exported
-from retrieval.qtype import asked_count, classify, question_periods, question_regions
+from retrieval.qtype import asked_count, classify, question_periods, question_regions, session_years
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION_NAMES_PATH = ROOT / "data" / "region_names_en.tsv"
@@ -374,6 +374,7 @@ def analyze_query(text: str, lexicon: Lexicon | None = None, expand: bool = True
             uncovered += uncovered_words(masked, found)
 
     years, ranges, plans = _years(norm)
+    years = sorted({*years, *session_years(text)})  # 十三届全国人大三次会议 → 2020
     regions = _dedupe(p for p, _ in places)
     cities = _dedupe(c for _, c in places)
     return QueryAnalysis(

@@ -26,6 +26,7 @@ from typing import Protocol
 
 from retrieval import qtype
 from retrieval.answer import legacy
+from retrieval.answer.agreement import agreement
 from retrieval.answer.gap import contexts, gaps
 from retrieval.answer.subject import (
     WINDOW,
@@ -78,6 +79,7 @@ class Context:
     want: int | None  # items a list question asks for
     top_bm25: float
     question_folded: str = ""
+    sessions: tuple[int, ...] = ()  # years of the NPC sessions the question names (qtype.session_years)
     subject_missing: float = 0.0  # IDF-weighted share of the question's terms that no passage or title holds
     rarest_missing: float = 0.0  # 1 when the question's rarest term is in no passage or title
     absent_words: tuple[str, ...] = ()  # the question's words the corpus never has (the passages, without a corpus)
@@ -210,7 +212,8 @@ def build_context(question: str, hits: Sequence[Hit], *, tokenize: Tokenize, nor
     given = frozenset(given)
     top_bm25 = max((h.scores.get("bm25", 0.0) for h in hits[:n_ret]), default=0.0)
     ctx = Context(question, qt, qtype.is_english(question), hits, n_ret, sents, terms, regions, periods, given,
-                  document_years(qf), want, top_bm25, qf, segment=segment, n_scored=n_scored, idf=term_idf)
+                  document_years(qf), want, top_bm25, qf, segment=segment, n_scored=n_scored, idf=term_idf,
+                  sessions=qtype.session_years(qf))
     subject = [fold(w) for w in words(legacy._QWORDS.sub("，", qf))] if words else list(terms.weights)
     ctx.subject_missing, ctx.rarest_missing = _subject_missing(subject, hits, term_idf)
     if words is not None:  # needs real words: a stand-in tokenizer's bigrams say nothing about the subject
@@ -358,24 +361,7 @@ def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
             f["sibling_head"] = 1.0 if any(head in clause for head in siblings) else 0.0
     if ctx.asked:  # the span's own clause (and the one before it) about another thing: 主动审查…2个月内 for 专项审查
         f.update(clause_fit(ctx, s.folded, c.start - s.start, c.end - s.start, fold(h.meta.title)))
-    # Year / period the question asks vs the document: the year of a report or law, its title, its text.
-    if ctx.periods:
-        title = fold(h.meta.title)
-        years = [p for p in ctx.periods if p.isdigit()]
-        f["doc_year_match"] = 1.0 if (h.meta.year and str(h.meta.year) in years) or any(p in title for p in ctx.periods) else 0.0
-        f["period_in_sent"] = 1.0 if any(p in s.folded for p in ctx.periods) else 0.0
-        f["doc_year_other"] = 1.0 if (h.meta.year and years and f["doc_year_match"] == 0.0) else 0.0
-    if ctx.doc_years:
-        # The question dates its document; a document whose title states another year is another document.
-        title_years = re.findall(r"(?:19|20)\d\d", h.meta.title)
-        f["doc_year_named_other"] = 1.0 if title_years and not set(title_years) & set(ctx.doc_years) else 0.0
-    if ctx.regions:
-        meta = {fold(h.meta.region), fold(h.meta.city)} - {""}
-        named = any(r in meta or r in s.folded or r in fold(h.meta.title) for r in ctx.regions)
-        f["region_match"] = 1.0 if named else 0.0
-        f["region_other"] = 1.0 if (not named and h.meta.region and h.meta.region != "全国") else 0.0
-        # …nor in the text just before the sentence or its section: a national figure for 上海市有几个
-        f["region_absent"] = 0.0 if named or any(r in ctx.window(s) for r in ctx.regions) else 1.0
+    f.update(agreement(ctx, h, s))
     return f
 
 

@@ -245,6 +245,8 @@ def mismatched(c: Candidate) -> bool:
             # just before it names (a national total for 上海市有几个): 203 wrong training candidates, 2 right (both by
             # value from another document), 2026-12-06
             or f.get("region_absent", 0.0) > 0
+            # the sentence or title names another NPC session than the question (十三届三次 for 十二届二次)
+            or f.get("session_other", 0.0) > 0
             or (c.kind == "fact" and is_reference(fold(c.text))))
 
 
