@@ -38,3 +38,12 @@ def test_the_sibling_metrics_figures_are_not_the_answer():
     # without the rule: 一千五百万吨, the figure of 小麦产量, for a question about 玉米产量
     assert _ask("到2030年玉米产量要达到多少？", PLAN) == NOT_FOUND
     assert _ask("到2030年小麦产量要达到多少？", PLAN) == "一千五百万吨"
+
+
+@pytest.mark.parametrize(("text", "sibling"), [
+    ("去年全省铁产量达到九百万吨，比上年增长一成。", {"产量": "铁"}),  # a one-character noun modifies the head too
+    ("去年全省总产量达到九百万吨，比上年增长一成。", {}),  # 总 names the whole, not another kind
+    ("去年全省年产量达到九百万吨，比上年增长一成。", {}),  # 年 names the time
+])
+def test_one_character_modifiers(text, sibling):
+    assert sibling_heads(["铜", "产量"], "去年全省铜产量达到多少", text, text, jieba.lcut) == sibling

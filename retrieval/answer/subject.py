@@ -121,6 +121,14 @@ _SCOPE = re.compile(r"^(?:我|本|各|该|上述|其|全|这|此|当|同)")
 
 
 @lru_cache(maxsize=4096)
+def _noun1(w: str) -> bool:
+    """A one-character noun modifier (钢|产量, 煤|产量), as the tagger reads it on its own."""
+    import jieba.posseg as posseg  # noqa: PLC0415
+
+    return len(w) == 1 and [p.flag for p in posseg.lcut(w)] == ["n"]
+
+
+@lru_cache(maxsize=4096)
 def _scope(w: str) -> bool:
     """A word of scope or time (我国, 全国, 本市, 今年, 上半年), not of kind: 今年|高校毕业生 is the 全国高校毕业生 asked."""
     import jieba.posseg as posseg  # noqa: PLC0415 - the tagger loads its model on first use
@@ -136,7 +144,7 @@ def sibling_heads(words: Sequence[str], question: str, window: str, sentence: st
     产量 are other metrics' (八千亿斤 of 粮食产量, and 六千万吨 of 钢产量 beside it; 城镇登记失业率 for 城镇调查失业率) — a
     figure whose own clause holds such a head is never the answer. ``words`` are the question's subject words in
     order, ``sentence`` the folded sentence, ``segment`` the segmenter. The modifier must be a word of two or more
-    characters that the question lacks, that shares no character with the question's (全国 ↔ 我国) and that names
+    characters (or a one-character noun: 钢|产量) that the question lacks, that shares no character with the question's (全国 ↔ 我国) and that names
     no scope or time (我国, 今年).
 
         >>> seg = lambda s: ["到一九八五年", "，", "粮食产量", "达到", "八千亿斤", "，", "钢产量", "六千万吨"]
@@ -157,7 +165,7 @@ def sibling_heads(words: Sequence[str], question: str, window: str, sentence: st
         for i, w in enumerate(cut):
             # the modifier: the word before the head, or the rest of a compound ending in it (粮食产量)
             prev = cut[i - 1] if w == head and i else (w[:-len(head)] if len(w) > len(head) and w.endswith(head) else "")
-            if prev and len(prev) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", prev) and prev not in question \
+            if prev and (len(prev) >= 2 or _noun1(prev)) and re.fullmatch(r"[\u4e00-\u9fff]+", prev) and prev not in question \
                     and not set(prev) & set(m) and not _scope(prev):
                 out[head] = prev
                 break
