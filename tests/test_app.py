@@ -456,3 +456,19 @@ def test_what_a_limit_cut_is_listed_in_both_languages():
         lines = build_problem_lines(rep, lang)
         assert lines[0] == f"empty.txt{'：' if lang == 'zh' else ': '}{empty}"
         assert lines[1].startswith("big.txt") and "limits.max_chars" in lines[1] and "cut" in lines[1]
+
+
+def test_hit_card_shows_the_english_title_escaped():
+    from ingest.types import Chunk, DocMeta
+    from retrieval.types import Hit
+    from ui.render import hit_card
+
+    text = "到2026年建成绿道500公里。"
+    meta = DocMeta(title="城市绿道建设方案", title_en="Plan <b>for</b> Greenways")
+    out = hit_card(Hit(Chunk("d", 0, 0, len(text), text), "d.txt", meta, 1.0, {"bm25": 3.0}), terms=["绿道"],
+                   aligned=None, lang="zh")
+    head = re.search(r'<div class="pq-hit-head">(.*?)</div>', out).group(1)
+    assert "城市绿道建设方案" in head and "Plan &lt;b&gt;for&lt;/b&gt; Greenways" in head and "<b>" not in head
+    plain = hit_card(Hit(Chunk("d", 0, 0, len(text), text), "d.txt", DocMeta(title="城市绿道建设方案"), 1.0, {}),
+                     terms=[], aligned=None, lang="zh")
+    assert "pq-title-en" not in plain

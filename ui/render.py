@@ -48,6 +48,7 @@ h1 { font-size: 1.9rem !important; padding-bottom: .2rem !important; }
 .pq-cites li { margin: 2px 0; }
 .pq-ref { color: #1f6feb; font-weight: 600; font-size: .85em; margin-left: 2px; }
 .pq-hit-head { font-weight: 600; color: #0d1117; font-size: 1.0rem; }
+.pq-title-en { font-weight: 400; color: #57606a; font-size: 0.85rem; }
 .pq-num { color: #1f6feb; margin-right: 6px; }
 .pq-meta { color: #57606a; font-size: .82rem; margin: 2px 0 6px 0; }
 .pq-meta .sep { margin: 0 6px; color: #b1bac4; }
@@ -130,10 +131,12 @@ def hit_card(hit, *, terms: Iterable[str], aligned: Callable | None, lang: str, 
     doc_spans = answer_spans(sentence_span, answer_span)
     body = passage_body(text, doc_spans, hit.chunk.start, query_term_spans(text, terms, aligned))
     num = f'<span class="pq-num">{esc(label)}</span>' if label else ""
+    # the English title a sidecar gave, beside the Chinese one the document states (ingest.metadata.localize_title)
+    title_en = f' <span class="pq-title-en">{esc(hit.meta.title_en)}</span>' if hit.meta.title_en else ""
     return (
         f'<div class="pq-hit" data-doc="{esc(hit.doc_name)}" data-region="{esc(hit.meta.region)}" '
         f'data-start="{int(hit.chunk.start)}">'
-        f'<div class="pq-hit-head">{num}{esc(hit.meta.title or hit.doc_name)}</div>'
+        f'<div class="pq-hit-head">{num}{esc(hit.meta.title or hit.doc_name)}{title_en}</div>'
         f'<div class="pq-meta">{meta_line(hit.meta, hit.doc_name, hit.chunk.section_path, lang)}'
         f'{" · " + esc(hit.location) if hit.location else ""}</div>'
         f'<div class="pq-text">{body}</div>'
