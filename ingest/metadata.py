@@ -152,9 +152,9 @@ def chinese_title(text: str) -> str:
         >>> chinese_title("为贯彻落实《新一代人工智能发展规划》，结合本市实际，提出如下意见。")
         ''
     """
-    line = infer_title(text, "").replace(" ", "")
-    if _ZH_TITLE_LINE.match(line):
-        return infer_title(text, "")
+    line = infer_title(text, "")
+    if _ZH_TITLE_LINE.match(line.replace(" ", "")):
+        return line
     m = _ZH_TITLE_QUOTED.search(text[:400].lstrip())
     return (m.group(1) or m.group(2)) if m else ""
 

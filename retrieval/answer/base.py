@@ -96,6 +96,7 @@ class Context:
     _subject_fit: dict = field(default_factory=dict, repr=False)
     _windows: dict = field(default_factory=dict, repr=False)
     _siblings: dict = field(default_factory=dict, repr=False)
+    _agreement: dict = field(default_factory=dict, repr=False)
 
     def gaps(self, s: Sentence) -> list:
         """Spans of ``s`` in the question's gap (``gap.py``; Chinese questions), computed once per sentence."""
@@ -138,6 +139,13 @@ class Context:
             self._siblings[key] = {} if self.segment is None else sibling_heads(
                 self.subject, self.question_folded, self.window(s), s.folded, self.segment)
         return self._siblings[key]
+
+    def agreement(self, s: Sentence) -> dict[str, float]:
+        """Year, session and place agreement of ``s`` and its document (``agreement.py``), once per sentence."""
+        key = (s.hit, s.start)
+        if key not in self._agreement:
+            self._agreement[key] = agreement(self, self.hits[s.hit], s)
+        return self._agreement[key]
 
     def boundaries(self, f: str) -> frozenset[int]:
         """Word boundaries of a (folded) sentence: where spans may start and end; every position without a segmenter."""
@@ -361,7 +369,7 @@ def common_features(ctx: Context, c: Candidate) -> dict[str, float]:
             f["sibling_head"] = 1.0 if any(head in clause for head in siblings) else 0.0
     if ctx.asked:  # the span's own clause (and the one before it) about another thing: 主动审查…2个月内 for 专项审查
         f.update(clause_fit(ctx, s.folded, c.start - s.start, c.end - s.start, fold(h.meta.title)))
-    f.update(agreement(ctx, h, s))
+    f.update(ctx.agreement(s))
     return f
 
 

@@ -62,8 +62,8 @@ def asked_kind(q: str) -> tuple[str, str]:
         (('org', '部门'), ('noun', '仪式'), ('who', ''))
         >>> asked_kind("which municipal department enforces the rules?"), asked_kind("delivered by which State Council premier?")
         (('org', ''), ('person', ''))
-        >>> asked_kind("which 主管部门 approves the plan?"), asked_kind("what 仪式 is held?")
-        (('org', ''), ('noun', '仪式'))
+        >>> asked_kind("which 主管部门 approves the plan?"), asked_kind("what 仪式 is held?"), asked_kind("what 办法 applies?")
+        (('org', ''), ('noun', '仪式'), ('noun', '办法'))
     """
     if _ASKED_PERSON_EN.search(q):
         return "person", ""
@@ -73,7 +73,7 @@ def asked_kind(q: str) -> tuple[str, str]:
     if m is None and (mixed := _ASKED_ZH_NOUN_EN.search(q)):  # which 责任单位 …: the Chinese noun's own kind
         n = mixed.group(1)
         kind = next((k for k, nouns in (("org", _ORG_NOUNS), ("person", _PERSON_NOUNS))
-                     for x in nouns if n.endswith(x) or n.startswith(x)), "noun")
+                     for x in nouns if n.endswith(x)), "noun")  # 主管部门, 责任单位; not 办法 for 办
         return kind, n if kind == "noun" else ""
     if m is None:
         return ("who", "") if re.search(r"谁|\bwho\b|\bwhom\b", q) else ("", "")
